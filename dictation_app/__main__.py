@@ -1,0 +1,3 @@
+from dictation_app.cli import main
+
+raise SystemExit(main())

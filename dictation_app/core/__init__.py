@@ -1,0 +1,1 @@
+"""Pure types and logic: no I/O, no Qt, no threads."""
