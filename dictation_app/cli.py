@@ -1,0 +1,152 @@
+"""The command line: the window by default, and commands for scripts.
+
+``dictation-app``                      start the app (the window)
+``dictation-app devices``              list microphones
+``dictation-app transcribe FILE``      transcribe a WAV file, print the text
+
+Only the transcript goes to stdout; progress, logs and errors go to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Sequence
+
+from dictation_app import __version__
+from dictation_app.core.errors import DictationError
+
+logger = logging.getLogger("dictation_app")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    _configure_logging(args.verbose)
+    try:
+        return int(args.handler(args))
+    except DictationError as error:
+        _report(error)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="dictation-app", description="Dictate into any application."
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="log more to stderr")
+    parser.set_defaults(handler=_run_gui)
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    devices = commands.add_parser("devices", help="list the microphones")
+    devices.set_defaults(handler=_devices)
+
+    transcribe = commands.add_parser(
+        "transcribe", help="transcribe a WAV file and print the text on stdout"
+    )
+    transcribe.add_argument("file", help="a WAV file (any rate, width and channel count)")
+    transcribe.add_argument(
+        "--provider", default="local", help="speech engine, e.g. local or iflytek-iat"
+    )
+    transcribe.add_argument("--language", help="language code, e.g. zh_cn or en_us")
+    transcribe.add_argument("--endpoint", help="service URL (ws:// or wss://) to use instead")
+    transcribe.add_argument(
+        "--option",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a provider option, e.g. vad_eos=3000 (repeatable)",
+    )
+    pacing = transcribe.add_mutually_exclusive_group()
+    pacing.add_argument(
+        "--paced", dest="paced", action="store_true", default=None,
+        help="send the audio in real time, like live speech (default for cloud services)",
+    )
+    pacing.add_argument(
+        "--unpaced", dest="paced", action="store_false",
+        help="send the audio as fast as possible (default for the offline engine)",
+    )
+    transcribe.set_defaults(handler=_transcribe)
+    return parser
+
+
+def _configure_logging(verbosity: int) -> None:
+    level = logging.WARNING - 10 * min(verbosity, 2)
+    logging.basicConfig(
+        level=level, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s"
+    )
+
+
+def _report(error: DictationError) -> None:
+    print(f"error: {error.message}", file=sys.stderr)
+    if error.hint:
+        print(f"  {error.hint}", file=sys.stderr)
+
+
+def _run_gui(args: argparse.Namespace) -> int:
+    from dictation_app.ui.app import run_app
+
+    return run_app()
+
+
+def _devices(args: argparse.Namespace) -> int:
+    from dictation_app.audio.devices import list_input_devices
+
+    devices = list_input_devices(refresh=True)
+    if not devices:
+        print("No microphones found.", file=sys.stderr)
+        return 1
+    for device in devices:
+        marker = "*" if device.is_default else " "
+        print(f"{marker} {device.id}\t{device.max_input_channels} ch, {device.default_samplerate:.0f} Hz")
+    return 0
+
+
+def parse_options(pairs: Sequence[str]) -> dict[str, object]:
+    """``KEY=VALUE`` pairs to a dict; values that read as JSON (numbers,
+    true/false) become those, anything else stays a string."""
+    options: dict[str, object] = {}
+    for pair in pairs:
+        key, sep, raw = pair.partition("=")
+        if not sep or not key:
+            raise DictationError(f"The option {pair!r} is not KEY=VALUE.", "Write e.g. --option vad_eos=3000.")
+        try:
+            options[key] = json.loads(raw)
+        except ValueError:
+            options[key] = raw
+    return options
+
+
+def _transcribe(args: argparse.Namespace) -> int:
+    from dictation_app.audio.wav_source import WavFileSource
+    from dictation_app.desktop.credentials import load_credentials
+    from dictation_app.providers import registry
+    from dictation_app.providers.base import ProviderOptions
+    from dictation_app.session import DictationSession
+
+    info = registry.get(args.provider)
+    options = ProviderOptions(
+        language=args.language or info.default_language,
+        endpoint=args.endpoint,
+        extra=parse_options(args.option),
+    )
+    provider = info.create(options, load_credentials(info))
+    paced = info.needs_network if args.paced is None else args.paced
+    source = WavFileSource(args.file, paced=paced)
+    session = DictationSession(provider, source)
+    transcript = asyncio.run(session.run())
+    text = transcript.text
+    if text:
+        print(text)
+    if session.error is not None:
+        _report(session.error)
+        if text:
+            print("  The text received before the failure is printed above.", file=sys.stderr)
+        return 1
+    return 0

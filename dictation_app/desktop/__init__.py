@@ -1,0 +1,1 @@
+"""Integration with the operating system: keyring, hotkey, text output."""

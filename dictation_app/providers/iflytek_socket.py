@@ -1,0 +1,167 @@
+"""The WebSocket transport shared by iFLYTEK's services.
+
+Opens the signed connection (signing again once with the server's clock on a
+403 clock-skew answer), turns handshake refusals into specific errors, and
+reads messages while a sender task runs beside the reader.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import json
+import logging
+import time
+from collections.abc import AsyncIterator, Mapping
+
+import websockets
+from websockets.asyncio.client import ClientConnection
+from websockets.exceptions import ConnectionClosed, ConnectionClosedOK, InvalidStatus, WebSocketException
+
+from dictation_app.core.errors import ConfigurationError
+from dictation_app.providers import iflytek_auth
+from dictation_app.providers.base import ProviderInfo
+from dictation_app.providers.errors import (
+    AuthRejected,
+    BadRequest,
+    ClockSkew,
+    ConnectionFailed,
+    ProviderError,
+    ServiceFailed,
+)
+
+logger = logging.getLogger(__name__)
+
+OPEN_TIMEOUT = 10.0
+_CHECK_KEYS = (
+    "Check the APIKey and APISecret in Settings (or IFLYTEK_API_KEY and IFLYTEK_API_SECRET)."
+)
+
+
+@dataclasses.dataclass(slots=True)
+class Signer:
+    """Signs handshake URLs, keeping the offset to the server's clock."""
+
+    api_key: str
+    api_secret: str
+    style: iflytek_auth.AuthStyle = iflytek_auth.AuthStyle.API_KEY
+    clock_offset: float = 0.0
+
+    @classmethod
+    def from_credentials(cls, info: ProviderInfo, credentials: Mapping[str, str]) -> Signer:
+        missing = [f for f in info.credential_fields if not credentials.get(f.key)]
+        if missing:
+            names = ", ".join(f.label for f in missing)
+            envs = ", ".join(f.env for f in missing)
+            raise ConfigurationError(
+                f"{info.name} needs credentials that are not set: {names}.",
+                f"Enter them in Settings, or set {envs} for the command line.",
+            )
+        style = iflytek_auth.AuthStyle(credentials.get("auth_style", "api_key"))
+        return cls(credentials["api_key"], credentials["api_secret"], style)
+
+    def url(self, endpoint: str) -> str:
+        return iflytek_auth.signed_url(
+            endpoint, self.api_key, self.api_secret, time.time() + self.clock_offset, self.style
+        )
+
+    def follow_server_clock(self, server_date: str) -> bool:
+        server_time = iflytek_auth.parse_http_date(server_date)
+        if server_time is None:
+            return False
+        self.clock_offset = server_time - time.time()
+        logger.warning("signing with the server's clock, %.0f s from ours", self.clock_offset)
+        return True
+
+
+async def connect(endpoint: str, signer: Signer) -> ClientConnection:
+    """Open the signed WebSocket; raises a ProviderError on any failure."""
+    for attempt in (1, 2):
+        url = signer.url(endpoint)
+        logger.info("connecting to %s", iflytek_auth.redact_url(url))
+        try:
+            return await websockets.connect(url, open_timeout=OPEN_TIMEOUT, max_size=2**22)
+        except InvalidStatus as exc:
+            error = handshake_error(exc.response.status_code, exc.response.body, exc.response.headers.get("Date"))
+            if attempt == 1 and isinstance(error, ClockSkew) and error.server_date:
+                if signer.follow_server_clock(error.server_date):
+                    continue
+            raise error from exc
+        except (OSError, TimeoutError, WebSocketException) as exc:
+            raise ConnectionFailed(
+                f"Could not connect to {iflytek_auth.redact_url(endpoint)}: {exc or type(exc).__name__}.",
+                "Check your internet connection and the endpoint in Settings.",
+            ) from exc
+    raise AssertionError("unreachable")
+
+
+def handshake_error(status: int, body: bytes | None, server_date: str | None) -> ProviderError:
+    """The error for a refused handshake, from the status and the JSON body."""
+    try:
+        said = str(json.loads(body or b"{}").get("message", ""))
+    except (ValueError, AttributeError):
+        said = (body or b"").decode(errors="replace").strip()
+    lowered = said.lower()
+    if status == 401:
+        if "does not match" in lowered:
+            return AuthRejected(
+                "iFLYTEK rejected the APIKey/APISecret: the signature does not match (HTTP 401).",
+                _CHECK_KEYS,
+            )
+        if "cannot be verified" in lowered:
+            return AuthRejected(
+                "iFLYTEK could not verify the request signature (HTTP 401).", _CHECK_KEYS
+            )
+        return AuthRejected(f"iFLYTEK refused the request as unauthorized (HTTP 401: {said}).", _CHECK_KEYS)
+    if status == 403:
+        if "date" in lowered:
+            return ClockSkew(
+                "iFLYTEK refused the request because this computer's clock is more than "
+                "5 minutes off (HTTP 403).",
+                "Set the system clock to the correct time (turn on automatic time sync).",
+                server_date=server_date,
+            )
+        if "ip" in lowered.split() or "ip address" in lowered:
+            return AuthRejected(
+                "iFLYTEK does not allow requests from this computer's IP address (HTTP 403).",
+                "Turn off the IP whitelist for this service in the iFLYTEK console, or add "
+                "this network's public IP address to it.",
+            )
+        return AuthRejected(f"iFLYTEK refused the request (HTTP 403: {said}).", _CHECK_KEYS)
+    if status >= 500:
+        return ServiceFailed(
+            f"iFLYTEK's server failed to answer (HTTP {status}).", "Try again in a moment."
+        )
+    return BadRequest(
+        f"iFLYTEK refused the connection (HTTP {status}{': ' + said if said else ''}).",
+        "Check the endpoint URL in Settings.",
+    )
+
+
+async def messages(connection: ClientConnection, sender: asyncio.Task[None]) -> AsyncIterator[str | bytes]:
+    """Messages from ``connection`` until it closes normally.
+
+    Raises ConnectionFailed if it breaks, and whatever ``sender`` raised
+    unless that was the connection closing (the reader then sees why).
+    """
+    while True:
+        receive = asyncio.ensure_future(connection.recv())
+        waiting: set[asyncio.Future[object]] = {receive}
+        if not sender.done():
+            waiting.add(sender)
+        done, _ = await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
+        if sender in done and receive not in done:
+            error = sender.exception()
+            if error is not None and not isinstance(error, ConnectionClosed):
+                receive.cancel()
+                raise error
+            await asyncio.wait({receive})
+        try:
+            message = receive.result()
+        except ConnectionClosedOK:
+            return
+        except ConnectionClosed as exc:
+            raise ConnectionFailed(
+                "The connection to iFLYTEK broke off.", "Check your network and try again."
+            ) from exc
+        yield message

@@ -1,0 +1,266 @@
+"""One dictation: audio source → provider → transcript → listeners.
+
+Qt-free asyncio orchestration. The session owns the pre-roll (frames queue up
+while the provider connects), the tail recorded after the user stops, and the
+rollover to a new provider connection before a service's session limit. Each
+connection is a *run*; the old run finishes while the next one connects, and
+the transcript keeps their text in order.
+
+States: IDLE → CONNECTING → LISTENING → FINISHING → IDLE, or ERROR from any
+of them. Whatever happens, the text received so far is kept.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import enum
+import logging
+import time
+from collections.abc import AsyncIterable, Callable
+from typing import Union
+
+from dictation_app.core.errors import DictationError
+from dictation_app.core.events import ProviderFailed, ProviderStatus, SessionEnded, Status
+from dictation_app.core.frame_queue import FrameQueue
+from dictation_app.core.frames import FRAME_SECONDS, Frame
+from dictation_app.core.transcript import Transcript
+from dictation_app.providers.base import Provider
+from dictation_app.providers.errors import ServiceStalled
+
+logger = logging.getLogger(__name__)
+
+TAIL_SECONDS = 0.4
+FINISH_TIMEOUT = 10.0
+STOP_GRACE = 1.0
+# A rollover waits for a pause in speech during the last seconds before the
+# limit; a frame quieter than this RMS level counts as a pause.
+ROLLOVER_WINDOW = 8.0
+PAUSE_RMS = 0.01
+
+
+class SessionState(enum.Enum):
+    IDLE = "idle"
+    CONNECTING = "connecting"
+    LISTENING = "listening"
+    FINISHING = "finishing"
+    ERROR = "error"
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class StateChanged:
+    state: SessionState
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class TranscriptChanged:
+    stable: str
+    volatile: str
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class AudioLevel:
+    rms: float
+    peak: float
+
+
+SessionUpdate = Union[StateChanged, TranscriptChanged, AudioLevel, ProviderFailed]
+Listener = Callable[[SessionUpdate], None]
+
+
+class StopTimedOut(DictationError):
+    pass
+
+
+@dataclasses.dataclass(slots=True)
+class _Run:
+    index: int
+    offset: float
+    queue: FrameQueue
+    audio_seconds: float = 0.0
+
+
+class DictationSession:
+    """Runs one dictation from ``source`` through ``provider``.
+
+    ``run()`` returns the transcript when the source ends or after
+    ``stop()``; ``stop()`` keeps recording ``tail_seconds`` more, sends the
+    end of audio and waits up to ``finish_timeout`` for the last result;
+    ``cancel()`` ends at once. Listeners are called on the loop's thread.
+    """
+
+    def __init__(
+        self,
+        provider: Provider,
+        source: AsyncIterable[Frame],
+        *,
+        tail_seconds: float = TAIL_SECONDS,
+        finish_timeout: float = FINISH_TIMEOUT,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.provider = provider
+        self.source = source
+        self.tail_seconds = tail_seconds
+        self.finish_timeout = finish_timeout
+        self.clock = clock
+        self.transcript = Transcript()
+        self.state = SessionState.IDLE
+        self.error: DictationError | None = None
+        self.dropped_frames = 0
+        self._listeners: list[Listener] = []
+        self._runs: list[_Run] = []
+        self._tasks: asyncio.TaskGroup | None = None
+        self._deadline: asyncio.Timeout | None = None
+        self._stop_at: float | None = None
+        self._cancelled = False
+        self._audio_error: DictationError | None = None
+        self._run: _Run
+        self._reader: asyncio.Task[None] | None = None
+
+    def subscribe(self, listener: Listener) -> None:
+        self._listeners.append(listener)
+
+    def stop(self) -> None:
+        """Finish gracefully: record the tail, then collect the last result."""
+        if self._stop_at is None:
+            self._stop_at = self.clock()
+            # A source that has gone quiet (a vanished device) must not hold
+            # the dictation open: stop reading it shortly after the tail.
+            asyncio.get_running_loop().call_later(self.tail_seconds + STOP_GRACE, self._end_reading)
+
+    def cancel(self) -> None:
+        """End now, keeping the text so far."""
+        self._cancelled = True
+        self._end_reading()
+        if self._deadline is not None:
+            self._deadline.reschedule(asyncio.get_running_loop().time())
+
+    async def run(self) -> Transcript:
+        self._set_state(SessionState.CONNECTING)
+        try:
+            await self._run_tasks()
+        except DictationError as error:
+            self._fail(error)
+        else:
+            if self._audio_error is not None:
+                self._fail(self._audio_error)
+            else:
+                self.transcript.finalize_all()
+                self._publish_text()
+                self._set_state(SessionState.IDLE)
+        return self.transcript
+
+    async def _run_tasks(self) -> None:
+        try:
+            async with asyncio.timeout(None) as self._deadline:
+                await self._run_group()
+        except TimeoutError:
+            if not self._cancelled:
+                raise StopTimedOut(
+                    f"The speech service sent no last result within {self.finish_timeout:.0f} s.",
+                    "The text received so far is kept; check your network and try again.",
+                ) from None
+
+    async def _run_group(self) -> None:
+        try:
+            async with asyncio.TaskGroup() as self._tasks:
+                self._tasks.create_task(self._pump())
+        except* DictationError as group:
+            raise group.exceptions[0] from None
+
+    def _start_run(self, offset: float) -> _Run:
+        run = _Run(len(self._runs), offset, FrameQueue())
+        self._runs.append(run)
+        assert self._tasks is not None
+        self._tasks.create_task(self._drive(run))
+        return run
+
+    async def _pump(self) -> None:
+        """Read the source until it ends or the user stops, then let the
+        provider finish."""
+        self._run = self._start_run(0.0)
+        self._reader = asyncio.create_task(self._read_source())
+        try:
+            await asyncio.wait({self._reader})
+        finally:
+            self._reader.cancel()
+            self._run.queue.close()
+        if not self._reader.cancelled() and (error := self._reader.exception()) is not None:
+            if not isinstance(error, DictationError):
+                raise error
+            # The microphone failed: transcribe what it gave, then report it.
+            self._audio_error = error
+        self.dropped_frames = sum(run.queue.dropped for run in self._runs)
+        if self.dropped_frames:
+            logger.warning("%d frames were dropped while the connection was slow", self.dropped_frames)
+        self._set_state(SessionState.FINISHING)
+        if self._deadline is not None and not self._cancelled:
+            self._deadline.reschedule(asyncio.get_running_loop().time() + self.finish_timeout)
+
+    async def _read_source(self) -> None:
+        elapsed = 0.0
+        try:
+            async for frame in self.source:
+                if self._cancelled or self._past_tail(frame):
+                    break
+                if self._should_roll_over(self._run, frame):
+                    self._run.queue.close()
+                    self._run = self._start_run(elapsed)
+                    logger.info("rolling over to connection %d at %.1f s", self._run.index, elapsed)
+                self._run.queue.put_nowait(frame)
+                self._run.audio_seconds += FRAME_SECONDS
+                elapsed += FRAME_SECONDS
+                self._emit(AudioLevel(frame.rms, frame.peak))
+        finally:
+            aclose = getattr(self.source, "aclose", None)
+            if aclose is not None:
+                await aclose()
+
+    def _end_reading(self) -> None:
+        if self._reader is not None:
+            self._reader.cancel()
+
+    def _past_tail(self, frame: Frame) -> bool:
+        return self._stop_at is not None and frame.captured_at >= self._stop_at + self.tail_seconds
+
+    def _should_roll_over(self, run: _Run, frame: Frame) -> bool:
+        limit = self.provider.info.max_session_seconds
+        if limit is None:
+            return False
+        if run.audio_seconds + FRAME_SECONDS > limit:
+            return True
+        window_start = max(limit - ROLLOVER_WINDOW, limit * 0.75)
+        return run.audio_seconds >= window_start and frame.rms < PAUSE_RMS
+
+    async def _drive(self, run: _Run) -> None:
+        async with contextlib.aclosing(self.provider.transcribe(run.queue)) as events:
+            async for event in events:
+                if isinstance(event, SessionEnded):
+                    return
+                if isinstance(event, Status):
+                    if event.status is ProviderStatus.CONNECTED and self.state is SessionState.CONNECTING:
+                        self._set_state(SessionState.LISTENING)
+                elif self.transcript.apply(event, run.index, run.offset):
+                    self._publish_text()
+        raise ServiceStalled("The speech service ended without its last result.", "Try again.")
+
+    def _fail(self, error: DictationError) -> None:
+        logger.error("dictation failed: %s", error)
+        self.error = error
+        self.transcript.finalize_all()
+        self._publish_text()
+        self._set_state(SessionState.ERROR)
+        self._emit(ProviderFailed(error))
+
+    def _publish_text(self) -> None:
+        self._emit(TranscriptChanged(self.transcript.stable_text, self.transcript.volatile_text))
+
+    def _set_state(self, state: SessionState) -> None:
+        if state is not self.state:
+            self.state = state
+            self._emit(StateChanged(state))
+
+    def _emit(self, update: SessionUpdate) -> None:
+        for listener in self._listeners:
+            listener(update)
