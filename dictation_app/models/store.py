@@ -62,7 +62,8 @@ class ModelStore:
         """Every installed model, by name."""
         if not self.root.is_dir():
             return []
-        found = (self.installed(path.name) for path in sorted(self.root.iterdir()))
+        names = sorted(p.name for p in self.root.iterdir() if not p.name.startswith("."))
+        found = (self.installed(name) for name in names)
         return [model for model in found if model is not None]
 
     def delete(self, name: str) -> None:
@@ -115,5 +116,7 @@ def _checked_name(name: str) -> str:
     # A model name becomes a folder name: refuse anything that could point
     # outside the store or at its own bookkeeping folders.
     if not name or name.startswith(".") or "/" in name or "\\" in name or "\0" in name:
-        raise UnknownModel(f"{name!r} is not a valid model name.", "Use the name of a model from the catalogue.")
+        raise UnknownModel(
+            f"{name!r} is not a valid model name.", "Use the name of a model from the catalogue."
+        )
     return name
