@@ -158,7 +158,7 @@ class DictationSession:
         except TimeoutError:
             if not self._cancelled:
                 raise StopTimedOut(
-                    f"The speech service sent no last result within {self.finish_timeout:.0f} s.",
+                    f"The speech service sent no last result within {self.finish_timeout:g} s.",
                     "The text received so far is kept; check your network and try again.",
                 ) from None
 

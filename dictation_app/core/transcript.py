@@ -2,13 +2,15 @@
 
 Pure and synchronous. Segments are keyed by ``(run, segment)``: a *run* is one
 connection of the session to its provider (a rollover or a reconnect starts a
-new one), and providers number segments within a run. Segments of a later run
-always come after those of an earlier one, so runs that overlap while one
-finishes and the next starts still read in order.
+new one), and providers number segments within a run in reading order (as
+iFLYTEK's ``sn``, whose replacement results take a new, higher number). The
+text is the segments in key order, so runs that overlap while one finishes and
+the next starts still read in order.
 """
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 
 from dictation_app.core.events import Final, Partial, ReplaceRange, TranscriptEvent, Word
@@ -83,18 +85,15 @@ class Transcript:
     def _find(self, run: int, number: int) -> Segment | None:
         return next((s for s in self.segments if s.run == run and s.number == number), None)
 
-    def _end_of_run(self, run: int) -> int:
-        position = 0
-        for index, segment in enumerate(self.segments):
-            if segment.run <= run:
-                position = index + 1
-        return position
+    def _insert(self, segment: Segment) -> None:
+        keys = [(s.run, s.number) for s in self.segments]
+        self.segments.insert(bisect.bisect(keys, (segment.run, segment.number)), segment)
 
     def _set(self, run: int, event: Partial | Final, offset: float) -> None:
         segment = self._find(run, event.segment)
         if segment is None:
             segment = Segment(run, event.segment, "", final=False)
-            self.segments.insert(self._end_of_run(run), segment)
+            self._insert(segment)
         segment.text = event.text
         segment.final = isinstance(event, Final)
         if event.start is not None:
@@ -107,12 +106,9 @@ class Transcript:
             )
 
     def _replace(self, run: int, event: ReplaceRange) -> None:
-        doomed = [
-            index
-            for index, s in enumerate(self.segments)
-            if s.run == run and event.first <= s.number <= event.last and not s.final
+        self.segments = [
+            s
+            for s in self.segments
+            if s.final or s.run != run or not event.first <= s.number <= event.last
         ]
-        position = doomed[0] if doomed else self._end_of_run(run)
-        for index in reversed(doomed):
-            del self.segments[index]
-        self.segments.insert(position, Segment(run, event.segment, event.text, final=False))
+        self._insert(Segment(run, event.segment, event.text, final=False))

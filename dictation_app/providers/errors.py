@@ -59,3 +59,11 @@ class BadRequest(ProviderError):
 
 class ServiceFailed(TransientError):
     """The service reported an internal error."""
+
+
+class ModelMissing(ProviderError):
+    """The offline engine's model is not installed, or its folder is incomplete."""
+
+
+class ModelUnusable(ProviderError):
+    """The offline model is there, but the engine could not load or run it."""

@@ -146,17 +146,16 @@ async def messages(connection: ClientConnection, sender: asyncio.Task[None]) -> 
     """
     while True:
         receive = asyncio.ensure_future(connection.recv())
-        waiting: set[asyncio.Future[object]] = {receive}
-        if not sender.done():
-            waiting.add(sender)
-        done, _ = await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
-        if sender in done and receive not in done:
-            error = sender.exception()
-            if error is not None and not isinstance(error, ConnectionClosed):
-                receive.cancel()
-                raise error
-            await asyncio.wait({receive})
         try:
+            waiting: set[asyncio.Future[object]] = {receive}
+            if not sender.done():
+                waiting.add(sender)
+            done, _ = await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
+            if sender in done and receive not in done:
+                error = sender.exception()
+                if error is not None and not isinstance(error, ConnectionClosed):
+                    raise error
+                await asyncio.wait({receive})
             message = receive.result()
         except ConnectionClosedOK:
             return
@@ -164,4 +163,7 @@ async def messages(connection: ClientConnection, sender: asyncio.Task[None]) -> 
             raise ConnectionFailed(
                 "The connection to iFLYTEK broke off.", "Check your network and try again."
             ) from exc
+        finally:
+            # Canceling recv() loses no data (websockets guarantees it).
+            receive.cancel()
         yield message

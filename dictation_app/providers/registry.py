@@ -37,7 +37,22 @@ IFLYTEK_IAT = ProviderInfo(
     resumable=False,
 )
 
-PROVIDERS: tuple[ProviderInfo, ...] = (IFLYTEK_IAT,)
+LOCAL = ProviderInfo(
+    id="local",
+    name="Offline (on this computer)",
+    languages=(
+        Language("zh_en", "Chinese and English"),
+        Language("en", "English"),
+    ),
+    default_language="zh_en",
+    credential_fields=(),
+    factory="dictation_app.providers.local:LocalProvider",
+    max_session_seconds=None,
+    needs_network=False,
+)
+
+# The offline engine comes first: it is the default when no cloud account is set up.
+PROVIDERS: tuple[ProviderInfo, ...] = (LOCAL, IFLYTEK_IAT)
 
 
 def get(provider_id: str) -> ProviderInfo:

@@ -26,8 +26,8 @@ class Faults:
       (no close frame).
     * ``stall_after_audio_seconds``: once this much audio has arrived, stop answering (no results,
       no final, no idle timeout) but keep reading and keep the socket open.
-    * ``malformed_after_results``: after this many results have been sent, send one text frame
-      that is not JSON, then carry on normally.
+    * ``malformed_after_results``: after this many (>= 1) results have been sent, send one text
+      frame that is not JSON (a truncated result), then carry on normally.
     * ``error_code_after_audio_seconds``: ``(seconds, code)``: once this much audio has arrived,
       send ``{"code": code, "message": <documented message>, "sid": ...}`` and close.
     * ``split_message``: the ``sn`` of a result to send as two text frames, each half of the

@@ -25,16 +25,13 @@ from __future__ import annotations
 
 import asyncio
 import json
-import secrets
 import time
 import urllib.parse
 from collections.abc import Mapping, Sequence
 from http import HTTPStatus
 from types import TracebackType
-from typing import Any
 
 from websockets.asyncio.server import Server, ServerConnection, serve
-from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 
 from .iflytek_auth_check import (
@@ -45,7 +42,7 @@ from .iflytek_auth_check import (
     format_rfc1123,
     parse_query,
 )
-from .iflytek_frames import RULES, ProtocolError, ServiceRules
+from .iflytek_frames import RULES, ServiceRules
 from .iflytek_records import NO_FAULTS, Faults, FrameRecord, SessionRecord, for_session
 from .iflytek_script import Result, expected_text, validate_script
 from .iflytek_session import SessionSettings, run_session

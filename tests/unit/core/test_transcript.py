@@ -33,6 +33,15 @@ def test_replace_range_never_touches_finals_or_other_runs():
     assert t.text == "first 2nd"
 
 
+def test_segments_read_in_number_order_as_in_the_vendor_demo():
+    # a replacement takes a new, higher number: it reads after what it did not replace
+    t = Transcript()
+    t.apply(Partial(1, "a"))
+    t.apply(Partial(2, "b"))
+    t.apply(ReplaceRange(1, 1, 3, "c"))
+    assert t.text == "b c"
+
+
 def test_later_runs_stay_after_earlier_ones():
     t = Transcript()
     t.apply(Partial(1, "one"), run=0)

@@ -208,9 +208,10 @@ async def test_clock_skew_is_403_and_date_shows_the_fake_clock() -> None:
         fake_now = parse_rfc1123(date)
         assert fake_now is not None and abs(fake_now - (time.time() + 400)) < 5
         # A client that corrects its clock from the Date header gets in.
-        async with connect(signed(server, date=date)):
-            pass
+        async with connect(signed(server, date=date)) as ws:
+            accepted_date = parse_rfc1123(ws.response.headers["Date"])  # 101 is stamped too
         assert server.sessions[-1].accepted
+        assert accepted_date is not None and abs(accepted_date - (time.time() + 400)) < 5
 
 
 async def test_ip_not_allowed_and_hmac_username_form() -> None:
@@ -237,7 +238,7 @@ async def test_iat_full_exchange_with_wpgs_corrections() -> None:
     script = [
         Result(["今天"], pgs="apd"),
         Result(["今天", "天气"], pgs="rpl", rg=(1, 1), after_audio_seconds=0.08),
-        Result(["很好"], pgs="apd"),
+        Result(["很好"], pgs="apd", after_audio_seconds=99),  # held until the end marker
     ]
     async with fake(script=script) as server:
         async with connect(signed(server)) as ws:
@@ -259,6 +260,17 @@ async def test_iat_full_exchange_with_wpgs_corrections() -> None:
     assert len(record.intervals) == 4
 
 
+async def test_results_wait_for_their_audio() -> None:
+    async with fake(script=[Result(["a"], after_audio_seconds=0.08)]) as server:
+        async with connect(signed(server)) as ws:
+            await ws.send(first_frame())
+            with pytest.raises(TimeoutError):
+                await asyncio.wait_for(ws.recv(), 0.1)
+            await ws.send(frame(1))
+            msg = json.loads(await ws.recv())
+    assert (msg["data"]["result"]["sn"], msg["data"]["status"], msg["data"]["result"]["ls"]) == (1, 0, False)
+
+
 async def test_without_wpgs_no_pgs_and_empty_script_sends_empty_final() -> None:
     async with fake(script={1: [Result(["hello"]), Result([" world"], pgs="rpl", rg=(1, 1))]}) as server:
         for _ in range(2):
@@ -275,7 +287,7 @@ async def test_without_wpgs_no_pgs_and_empty_script_sends_empty_final() -> None:
 
 
 async def test_vinfo_and_candidate_shapes() -> None:
-    script = [Result(["打电话给", ("梁玉生", "梁玉升")])]
+    script = [Result(["打电话给", ("梁玉生", "梁玉升")], after_audio_seconds=99)]
     async with fake(script=script) as server:
         async with connect(signed(server)) as ws:
             await ws.send(first_frame(business={**BUSINESS, "vinfo": 1, "nbest": 3}))
@@ -415,7 +427,8 @@ async def test_stall_fault_keeps_socket_open_silently() -> None:
 
 
 async def test_malformed_fault_sends_non_json_then_carries_on() -> None:
-    async with fake(script=[Result(["a"]), Result(["b"])], faults=Faults(malformed_after_results=1)) as server:
+    async with fake(script=[Result(["a"]), Result(["b"], after_audio_seconds=99)],
+                    faults=Faults(malformed_after_results=1)) as server:
         async with connect(signed(server)) as ws:
             await ws.send(first_frame())
             await ws.send(frame(2, b""))
@@ -448,7 +461,7 @@ async def test_split_message_fault() -> None:
 
 
 async def test_ist_exchange_frame_ids_and_context_id() -> None:
-    script = [Result(["Hello"], pgs="apd"), Result(["Great"], pgs="rpl", rg=(1, 1))]
+    script = [Result(["Hello"], pgs="apd"), Result(["Great"], pgs="rpl", rg=(1, 1), after_audio_seconds=99)]
     async with fake(service="ist", script=script) as server:
         assert server.url.endswith("/v2/ist")
         async with connect(signed(server)) as ws:
