@@ -13,7 +13,6 @@ of them. Whatever happens, the text received so far is kept.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
 import enum
 import logging
@@ -22,18 +21,30 @@ from collections.abc import AsyncIterable, Callable
 from typing import Union
 
 from dictation_app.core.errors import DictationError
-from dictation_app.core.events import ProviderFailed, ProviderStatus, SessionEnded, Status
-from dictation_app.core.frame_queue import FrameQueue
+from dictation_app.core.events import (
+    ProviderFailed,
+    ProviderStatus,
+    SessionEnded,
+    Status,
+    TranscriptEvent,
+)
 from dictation_app.core.frames import FRAME_SECONDS, Frame
 from dictation_app.core.transcript import Transcript
 from dictation_app.providers.base import Provider
-from dictation_app.providers.errors import ServiceStalled
+from dictation_app.providers.errors import ServiceStalled, TransientError
+from dictation_app.runs import MAX_ATTEMPTS, Run
 
 logger = logging.getLogger(__name__)
 
 TAIL_SECONDS = 0.4
 FINISH_TIMEOUT = 10.0
 STOP_GRACE = 1.0
+# Reconnecting after a transient failure: waits between attempts, and how
+# long a connection must have worked for its failure to count as a new one.
+BACKOFF = (0.5, 1.0, 2.0)
+HEALTHY_SECONDS = 30.0
+# No answer at all for this long while speech is being sent means a stall.
+STALL_SECONDS = 8.0
 # A rollover waits for a pause in speech during the last seconds before the
 # limit; a frame quieter than this RMS level counts as a pause.
 ROLLOVER_WINDOW = 8.0
@@ -44,6 +55,7 @@ class SessionState(enum.Enum):
     IDLE = "idle"
     CONNECTING = "connecting"
     LISTENING = "listening"
+    RECONNECTING = "reconnecting"
     FINISHING = "finishing"
     ERROR = "error"
 
@@ -73,21 +85,16 @@ class StopTimedOut(DictationError):
     pass
 
 
-@dataclasses.dataclass(slots=True)
-class _Run:
-    index: int
-    offset: float
-    queue: FrameQueue
-    audio_seconds: float = 0.0
-
-
 class DictationSession:
     """Runs one dictation from ``source`` through ``provider``.
 
     ``run()`` returns the transcript when the source ends or after
     ``stop()``; ``stop()`` keeps recording ``tail_seconds`` more, sends the
     end of audio and waits up to ``finish_timeout`` for the last result;
-    ``cancel()`` ends at once. Listeners are called on the loop's thread.
+    ``cancel()`` ends at once. A connection that fails transiently (or
+    answers nothing for ``stall_seconds`` while speech is sent) is replaced,
+    a few times at most, with the audio it had not finished sent again.
+    Listeners are called on the loop's thread.
     """
 
     def __init__(
@@ -97,26 +104,29 @@ class DictationSession:
         *,
         tail_seconds: float = TAIL_SECONDS,
         finish_timeout: float = FINISH_TIMEOUT,
+        stall_seconds: float = STALL_SECONDS,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.provider = provider
         self.source = source
         self.tail_seconds = tail_seconds
         self.finish_timeout = finish_timeout
+        self.stall_seconds = stall_seconds
         self.clock = clock
         self.transcript = Transcript()
         self.state = SessionState.IDLE
         self.error: DictationError | None = None
         self.dropped_frames = 0
         self._listeners: list[Listener] = []
-        self._runs: list[_Run] = []
+        self._runs: list[Run] = []
         self._tasks: asyncio.TaskGroup | None = None
         self._deadline: asyncio.Timeout | None = None
         self._stop_at: float | None = None
         self._cancelled = False
         self._audio_error: DictationError | None = None
-        self._run: _Run
+        self._run: Run
         self._reader: asyncio.Task[None] | None = None
+        self._pump_done = False
 
     def subscribe(self, listener: Listener) -> None:
         self._listeners.append(listener)
@@ -169,8 +179,8 @@ class DictationSession:
         except* DictationError as group:
             raise group.exceptions[0] from None
 
-    def _start_run(self, offset: float) -> _Run:
-        run = _Run(len(self._runs), offset, FrameQueue())
+    def _start_run(self, offset: float) -> Run:
+        run = Run(len(self._runs), offset)
         self._runs.append(run)
         assert self._tasks is not None
         self._tasks.create_task(self._drive(run))
@@ -194,6 +204,7 @@ class DictationSession:
         self.dropped_frames = sum(run.queue.dropped for run in self._runs)
         if self.dropped_frames:
             logger.warning("%d frames were dropped while the connection was slow", self.dropped_frames)
+        self._pump_done = True
         self._set_state(SessionState.FINISHING)
         if self._deadline is not None and not self._cancelled:
             self._deadline.reschedule(asyncio.get_running_loop().time() + self.finish_timeout)
@@ -208,8 +219,7 @@ class DictationSession:
                     self._run.queue.close()
                     self._run = self._start_run(elapsed)
                     logger.info("rolling over to connection %d at %.1f s", self._run.index, elapsed)
-                self._run.queue.put_nowait(frame)
-                self._run.audio_seconds += FRAME_SECONDS
+                self._run.put(frame)
                 elapsed += FRAME_SECONDS
                 self._emit(AudioLevel(frame.rms, frame.peak))
         finally:
@@ -224,7 +234,7 @@ class DictationSession:
     def _past_tail(self, frame: Frame) -> bool:
         return self._stop_at is not None and frame.captured_at >= self._stop_at + self.tail_seconds
 
-    def _should_roll_over(self, run: _Run, frame: Frame) -> bool:
+    def _should_roll_over(self, run: Run, frame: Frame) -> bool:
         limit = self.provider.info.max_session_seconds
         if limit is None:
             return False
@@ -233,17 +243,86 @@ class DictationSession:
         window_start = max(limit - ROLLOVER_WINDOW, limit * 0.75)
         return run.audio_seconds >= window_start and frame.rms < PAUSE_RMS
 
-    async def _drive(self, run: _Run) -> None:
-        async with contextlib.aclosing(self.provider.transcribe(run.queue)) as events:
-            async for event in events:
+    async def _drive(self, run: Run) -> None:
+        """Transcribe ``run``, reconnecting on transient failures."""
+        failures = 0
+        while True:
+            started = self.clock()
+            try:
+                await self._drive_once(run)
+                return
+            except TransientError as error:
+                if self._cancelled:
+                    return
+                if self.clock() - started >= HEALTHY_SECONDS:
+                    failures = 0
+                failures += 1
+                if failures > len(BACKOFF) or run.attempt + 1 >= MAX_ATTEMPTS:
+                    raise
+                logger.warning("connection %d failed (%s); reconnecting", run.index, error)
+                self._set_state(SessionState.RECONNECTING)
+                await asyncio.sleep(BACKOFF[failures - 1])
+                run = self._replace_run(run, run.retry(self.transcript, self.provider.info.resumable))
+                self._publish_text()
+
+    def _replace_run(self, old: Run, new: Run) -> Run:
+        self._runs[self._runs.index(old)] = new
+        if self._run is old:
+            self._run = new
+        return new
+
+    async def _drive_once(self, run: Run) -> None:
+        events = aiter(self.provider.transcribe(run.queue))
+        last_answer = self.clock()
+        pending: asyncio.Future[TranscriptEvent] | None = None
+        try:
+            while True:
+                pending = asyncio.ensure_future(anext(events))
+                poll = min(1.0, self.stall_seconds / 4)
+                while not (await asyncio.wait({pending}, timeout=poll))[0]:
+                    if self._stalled(run, last_answer):
+                        pending.cancel()
+                        raise ServiceStalled(
+                            f"The speech service stopped answering for {self.stall_seconds:g} s.",
+                            "Check your network; the app reconnects by itself.",
+                        )
+                try:
+                    event = pending.result()
+                except StopAsyncIteration:
+                    raise ServiceStalled(
+                        "The speech service ended without its last result.", "Try again."
+                    ) from None
+                last_answer = self.clock()
                 if isinstance(event, SessionEnded):
                     return
-                if isinstance(event, Status):
-                    if event.status is ProviderStatus.CONNECTED and self.state is SessionState.CONNECTING:
-                        self._set_state(SessionState.LISTENING)
-                elif self.transcript.apply(event, run.index, run.offset):
-                    self._publish_text()
-        raise ServiceStalled("The speech service ended without its last result.", "Try again.")
+                self._handle(run, event)
+        finally:
+            if pending is not None and not pending.done():
+                pending.cancel()
+                await asyncio.wait({pending})
+            await events.aclose()  # type: ignore[attr-defined]
+
+    def _stalled(self, run: Run, last_answer: float) -> bool:
+        """Speech went out for a while and nothing at all came back."""
+        if self.clock() - last_answer < self.stall_seconds:
+            return False
+        consumed = run.frames[run.answered : len(run.frames) - len(run.queue)]
+        speech = sum(FRAME_SECONDS for frame in consumed if frame.rms >= PAUSE_RMS)
+        return speech >= self.stall_seconds / 2
+
+    def _handle(self, run: Run, event: TranscriptEvent) -> None:
+        if isinstance(event, Status):
+            if event.status is ProviderStatus.CONNECTED and self.state in (
+                SessionState.CONNECTING,
+                SessionState.RECONNECTING,
+            ):
+                self._set_state(
+                    SessionState.FINISHING if run.queue.closed and self._pump_done else SessionState.LISTENING
+                )
+            return
+        run.note_result()
+        if self.transcript.apply(event, run.key, run.offset):
+            self._publish_text()
 
     def _fail(self, error: DictationError) -> None:
         logger.error("dictation failed: %s", error)

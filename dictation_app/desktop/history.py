@@ -157,43 +157,20 @@ class History:
     def delete(self, dictation_id: int) -> None:
         self._write("DELETE FROM dictations WHERE id = ?", (dictation_id,))
 
-    def list(self, search: str = "", limit: int = 500) -> list[DictationRecord]:
+    def dictations(self, search: str = "", limit: int = 500) -> list[DictationRecord]:
         """Dictations, newest first; with ``search``, those whose text contains it."""
-        query = "SELECT id, started_at, ended_at, provider, language, status, error FROM dictations"
-        params: tuple[object, ...] = ()
-        if search:
-            pattern = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            query += (
-                " WHERE EXISTS (SELECT 1 FROM segments WHERE dictation_id = dictations.id"
-                " AND text LIKE ? ESCAPE '\\')"
-            )
-            params = (pattern,)
-        rows = self._read(query + " ORDER BY started_at DESC, id DESC LIMIT ?", (*params, limit))
-        texts = self._texts([row[0] for row in rows])
-        return [
-            DictationRecord(
-                id=row[0], started_at=row[1], ended_at=row[2], provider=row[3], language=row[4],
-                status=DictationStatus(row[5]), error=row[6], text=texts.get(row[0], ""),
-            )
-            for row in rows
-        ]
+        if not search:
+            return self._records("", (), limit)
+        pattern = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        where = (
+            "WHERE EXISTS (SELECT 1 FROM segments WHERE dictation_id = dictations.id"
+            " AND text LIKE ? ESCAPE '\\')"
+        )
+        return self._records(where, (pattern,), limit)
 
     def get(self, dictation_id: int) -> DictationRecord | None:
-        return next((r for r in self.list_ids([dictation_id])), None)
-
-    def list_ids(self, ids: Sequence[int]) -> list[DictationRecord]:
-        marks = ",".join("?" * len(ids))
-        rows = self._read(
-            "SELECT id, started_at, ended_at, provider, language, status, error FROM dictations "
-            f"WHERE id IN ({marks}) ORDER BY started_at DESC, id DESC",
-            tuple(ids),
-        )
-        texts = self._texts([row[0] for row in rows])
-        return [
-            DictationRecord(row[0], row[1], row[2], row[3], row[4], DictationStatus(row[5]), row[6],
-                            texts.get(row[0], ""))
-            for row in rows
-        ]
+        records = self._records("WHERE id = ?", (dictation_id,), 1)
+        return records[0] if records else None
 
     def segments(self, dictation_id: int) -> list[SegmentRecord]:
         rows = self._read(
@@ -212,6 +189,21 @@ class History:
             raise HistoryError(f"Dictation {dictation_id} is not in the history.", "It may have been deleted.")
         segments = self.segments(dictation_id)
         write_export(path, kind, record.text, [(segments, record.duration)])
+
+    def _records(self, where: str, params: tuple[object, ...], limit: int) -> list[DictationRecord]:
+        rows = self._read(
+            "SELECT id, started_at, ended_at, provider, language, status, error FROM dictations "
+            f"{where} ORDER BY started_at DESC, id DESC LIMIT ?",
+            (*params, limit),
+        )
+        texts = self._texts([row[0] for row in rows])
+        return [
+            DictationRecord(
+                id=row[0], started_at=row[1], ended_at=row[2], provider=row[3], language=row[4],
+                status=DictationStatus(row[5]), error=row[6], text=texts.get(row[0], ""),
+            )
+            for row in rows
+        ]
 
     def _texts(self, ids: list[int]) -> dict[int, str]:
         if not ids:

@@ -15,6 +15,7 @@ import asyncio
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from dictation_app.models.archive import file_sha256, install_archive
 from dictation_app.models.catalogue import CATALOGUE, ModelSpec, find_spec
@@ -22,6 +23,7 @@ from dictation_app.models.errors import (
     MIRROR_HINT,
     BadArchive,
     ChecksumMismatch,
+    DownloadCancelled,
     UnverifiedModel,
 )
 from dictation_app.models.fetch import DownloadProgress, fetch
@@ -29,6 +31,9 @@ from dictation_app.models.store import ModelStore
 
 ProgressCallback = Callable[[DownloadProgress], None]
 ARCHIVE_SUFFIXES = (".tar.bz2", ".tar.gz", ".tgz", ".tar.xz", ".tar")
+
+_part_locks: dict[Path, threading.Lock] = {}
+_part_locks_guard = threading.Lock()
 
 
 async def download_model(
@@ -43,8 +48,9 @@ async def download_model(
 
     A download that stopped earlier continues from its ``.part`` file.
     ``base_url`` replaces the release prefix of the archive's URL (a mirror).
-    Setting ``cancel`` (or cancelling the task) stops the download and keeps
-    the ``.part`` file for a later resume.
+    Setting ``cancel`` (or cancelling the task) stops the download at once
+    and keeps the ``.part`` file for a later resume; once the archive is
+    being unpacked, the unpacking runs to its end.
 
     Raises :class:`UnverifiedModel` when the catalogue has no digest for it,
     :class:`DownloadFailed` on network errors, :class:`DownloadCancelled`,
@@ -66,17 +72,31 @@ async def download_model(
         def report(update: DownloadProgress) -> None:
             loop.call_soon_threadsafe(callback, update)
 
-    watcher = loop.create_task(_set_when(cancel, stop)) if cancel is not None else None
+    url = spec.download_url(base_url)
+    work = asyncio.ensure_future(
+        asyncio.to_thread(_download_and_install, spec, store, url, stop, report)
+    )
+    # A cancelled download is abandoned at once, even while the network
+    # stalls; the worker stops at its next chunk, and this keeps its late
+    # outcome from being reported as never retrieved.
+    work.add_done_callback(lambda done: done.cancelled() or done.exception())
+    waiting: set[asyncio.Future[Any]] = {work}
+    cancelled = None
+    if cancel is not None:
+        cancelled = asyncio.ensure_future(cancel.wait())
+        waiting.add(cancelled)
     try:
-        return await asyncio.to_thread(
-            _download_and_install, spec, store, spec.download_url(base_url), stop, report
-        )
+        await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
     finally:
-        # Also reached when the awaiting task is cancelled: the worker thread
-        # then stops at its next chunk.
-        stop.set()
-        if watcher is not None:
-            watcher.cancel()
+        if not work.done():
+            stop.set()
+        if cancelled is not None:
+            cancelled.cancel()
+    if work.done():
+        return work.result()
+    raise DownloadCancelled(
+        f"The download of {spec.name} was stopped.", "Start it again to continue where it stopped."
+    )
 
 
 async def import_model_archive(
@@ -108,8 +128,24 @@ def _download_and_install(
     report: ProgressCallback | None,
 ) -> Path:
     part = store.part_path(spec.name)
+    # An abandoned worker may still be finishing its last chunk: the next
+    # download of the same model waits for it rather than write beside it.
+    with _lock_for(part):
+        return _fetch_verify_install(spec, store, url, part, stop, report)
+
+
+def _fetch_verify_install(
+    spec: ModelSpec,
+    store: ModelStore,
+    url: str,
+    part: Path,
+    stop: threading.Event,
+    report: ProgressCallback | None,
+) -> Path:
     fetch(url, part, label=spec.name, stop=stop, report=report, expected_size=spec.size_bytes)
     digest = file_sha256(part)
+    if stop.is_set():
+        raise DownloadCancelled(f"The download of {spec.name} was stopped.")
     if digest != spec.sha256:
         part.unlink()
         raise ChecksumMismatch(
@@ -124,6 +160,11 @@ def _download_and_install(
         )
     finally:
         part.unlink(missing_ok=True)
+
+
+def _lock_for(part: Path) -> threading.Lock:
+    with _part_locks_guard:
+        return _part_locks.setdefault(part, threading.Lock())
 
 
 def _import(path: Path, spec_or_name: ModelSpec | str | None, store: ModelStore) -> Path:

@@ -87,7 +87,9 @@ def fetch(
         response = _open(url, 0, label)
     with response:
         start, total = _body_extent(response, offset, expected_size, label)
-        with part.open("ab" if start else "wb") as file:
+        # Unbuffered, so every chunk received is on disk for a resume, even
+        # one after a crash or from a worker that was abandoned mid-read.
+        with part.open("ab" if start else "wb", buffering=0) as file:
             done = _copy(response, file, start, total, label, stop, report)
     if total is not None and done < total:
         raise DownloadFailed(
@@ -148,7 +150,8 @@ def _copy(
     report: Callable[[DownloadProgress], None] | None,
 ) -> int:
     done = start
-    began = last_report = time.monotonic()
+    began = time.monotonic()
+    last_report = -REPORT_EVERY_SECONDS  # the first chunk is reported at once
     while True:
         if stop.is_set():
             raise DownloadCancelled(
@@ -156,7 +159,8 @@ def _copy(
                 "Start it again to continue where it stopped.",
             )
         try:
-            chunk = response.read(CHUNK)
+            # read1: whatever has arrived, so a slow link still reports progress.
+            chunk = response.read1(CHUNK)
         except (OSError, HTTPException) as error:
             raise DownloadFailed(
                 f"Could not download {label}: the connection broke ({error}).",

@@ -92,7 +92,8 @@ def business_parameters(options: ProviderOptions) -> dict[str, Any]:
 
     Dynamic correction (``dwa=wpgs``) is asked for by default in Mandarin,
     the only language it serves; ``extra["dynamic_correction"] = False``
-    turns it off. Raises ConfigurationError naming a bad key and value.
+    turns it off, and then ``vinfo=1`` is asked for unless set. Raises
+    ConfigurationError naming a bad key and value.
     """
     language = options.language
     if IFLYTEK_IAT.language(language) is None:
@@ -124,6 +125,10 @@ def business_parameters(options: ProviderOptions) -> dict[str, Any]:
             raise ConfigurationError(
                 f"The iFLYTEK option {key} cannot be {value!r}.", f"It must be {exc}."
             ) from None
+    if "dwa" not in business:
+        # Final results then carry their audio span, so a reconnect need only
+        # send again the audio after the last one (vinfo is void with wpgs).
+        business.setdefault("vinfo", 1)
     return business
 
 

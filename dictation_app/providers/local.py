@@ -176,7 +176,7 @@ class Recognition:
         result = self._recognizer.get_result_all(self._stream)
         text = self._normalise(result.text)
         if text != self._shown:
-            events.append(Partial(self._segment, text, start=result.start_time))
+            events.append(Partial(self._segment, text, start=_start(result)))
             self._shown = text
         return events
 
@@ -188,7 +188,7 @@ class Recognition:
         events = self._decode_ready()
         result = self._recognizer.get_result_all(self._stream)
         if text := self._normalise(result.text):
-            events.append(Final(self._segment, text, start=result.start_time))
+            events.append(Final(self._segment, text, start=_start(result)))
         return events
 
     def _decode_ready(self) -> list[TranscriptEvent]:
@@ -203,7 +203,7 @@ class Recognition:
                 # Silence alone also ends a "segment" (rule 1); it has no text
                 # and gets no number.
                 if text := self._normalise(result.text):
-                    events.append(Final(self._segment, text, start=result.start_time))
+                    events.append(Final(self._segment, text, start=_start(result)))
                     self._segment += 1
                     self._shown = ""
         return events
@@ -211,6 +211,13 @@ class Recognition:
     def _normalise(self, text: str) -> str:
         text = " ".join(text.split())
         return text.lower() if self._upper_case else text
+
+
+def _start(result: Any) -> float:
+    """When the text of ``result`` begins, in seconds from the stream's start:
+    the segment's start plus its first token's time within the segment."""
+    first = result.timestamps[0] if result.timestamps else 0.0
+    return float(result.start_time + first)
 
 
 def _create_recognizer(

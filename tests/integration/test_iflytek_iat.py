@@ -133,33 +133,80 @@ async def test_missing_credentials_name_the_environment_variables():
 
 
 @pytest.mark.parametrize(
-    ("faults", "error_class"),
+    "fault",
     [
-        (Faults(error_code_after_audio_seconds=(0.4, 11201)), errors.QuotaExceeded),
-        (Faults(drop_after_audio_seconds=0.4), errors.ConnectionFailed),
-        (Faults(malformed_after_results=1), errors.RemoteProtocolError),
+        Faults(drop_after_audio_seconds=0.6),
+        Faults(malformed_after_results=1),
+        Faults(split_message=2),
+        Faults(error_code_after_audio_seconds=(0.6, 10200)),
+        Faults(stall_after_audio_seconds=0.4),
     ],
+    ids=["drop", "malformed", "split", "server-error", "stall"],
 )
-async def test_faults_mid_dictation_keep_the_text_so_far(faults, error_class):
-    script = [Result(["第一"]), Result(["句"], after_audio_seconds=0.2)]
+async def test_a_failed_connection_is_replaced_and_the_audio_sent_again(fault):
+    script = [
+        Result(["今天"], pgs="apd", after_audio_seconds=0.2),
+        Result(["今天天气"], pgs="rpl", rg=(1, 1), after_audio_seconds=0.4),
+        Result(["很好"], pgs="apd", after_audio_seconds=0.8),
+    ]
     async with FakeIflytek(
-        api_key=API_KEY, api_secret=API_SECRET, app_id=APP_ID, script=script, faults=faults
+        api_key=API_KEY, api_secret=API_SECRET, app_id=APP_ID, script=script, faults={0: fault}
     ) as fake:
-        session, transcript = await dictate(provider_for(fake, dynamic_correction=False), speech(1.0), paced=True)
-    assert isinstance(session.error, error_class), session.error
-    assert session.error.hint
-    assert transcript.text.startswith("第一")
+        states = []
+        session = DictationSession(provider_for(fake), source(speech(1.2), paced=True), stall_seconds=0.4)
+        session.subscribe(lambda update: states.append(getattr(update, "state", None)))
+        transcript = await session.run()
+    assert session.error is None, session.error
+    assert transcript.text == "今天天气很好"
+    assert SessionState.RECONNECTING in states
+    assert len(fake.sessions) == 2
+    # nothing was final on the broken connection, so all of the audio went again
+    assert fake.sessions[1].audio_bytes == 30 * 1280
 
 
-async def test_a_stalled_server_ends_with_a_timeout_keeping_partials():
-    script = [Result(["你好"], pgs="apd")]
+async def test_a_connection_that_keeps_failing_gives_up_with_the_text_kept():
+    # the first connection recognises the first words; every connection breaks
+    script = {0: [Result(["第一句"])]}
     async with FakeIflytek(
         api_key=API_KEY, api_secret=API_SECRET, app_id=APP_ID, script=script,
-        faults=Faults(stall_after_audio_seconds=0.5),
+        faults=Faults(drop_after_audio_seconds=0.3),
     ) as fake:
-        session, transcript = await dictate(provider_for(fake), speech(1.0), paced=True, finish_timeout=0.5)
-    assert isinstance(session.error, StopTimedOut)
-    assert transcript.stable_text == "你好"
+        session, transcript = await dictate(
+            provider_for(fake, dynamic_correction=False), speech(1.0), paced=True
+        )
+    assert isinstance(session.error, errors.ConnectionFailed)
+    assert session.error.hint
+    assert len(fake.sessions) == 4, "one connection and three retries, no more"
+    assert transcript.text == "第一句"
+
+
+async def test_finals_are_kept_and_only_later_audio_is_sent_again():
+    # without dynamic correction results are final and carry their audio span (vinfo)
+    first = [Result(["one,"], after_audio_seconds=0.5)]
+    second = [Result([" two."], after_audio_seconds=0.1)]
+    async with FakeIflytek(
+        api_key=API_KEY, api_secret=API_SECRET, app_id=APP_ID, script={0: first, 1: second},
+        faults={0: Faults(drop_after_audio_seconds=0.8)},
+    ) as fake:
+        session, transcript = await dictate(provider_for(fake, "en_us"), speech(1.2), paced=True)
+    assert session.error is None, session.error
+    assert transcript.text == "one, two."
+    assert fake.sessions[0].business.get("vinfo") == 1
+    resent = fake.sessions[1].audio_seconds
+    assert 0 < resent < 1.2
+
+
+async def test_quota_errors_are_not_retried_and_keep_the_text():
+    script = [Result(["第一"]), Result(["句"], after_audio_seconds=0.2)]
+    async with FakeIflytek(
+        api_key=API_KEY, api_secret=API_SECRET, app_id=APP_ID, script=script,
+        faults=Faults(error_code_after_audio_seconds=(0.6, 11201)),
+    ) as fake:
+        session, transcript = await dictate(provider_for(fake, dynamic_correction=False), speech(1.0), paced=True)
+    assert isinstance(session.error, errors.QuotaExceeded)
+    assert "daily" in session.error.message and session.error.hint
+    assert transcript.text == "第一句"
+    assert len(fake.sessions) == 1
 
 
 async def test_unreachable_endpoint_is_a_connection_error():

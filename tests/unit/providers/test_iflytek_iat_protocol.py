@@ -127,8 +127,9 @@ def test_business_parameters_defaults_and_options():
     assert zh == {"language": "zh_cn", "domain": "iat", "accent": "mandarin", "dwa": "wpgs"}
     en = business_parameters(ProviderOptions("en_us", extra={"vad_eos": 3000, "nbest": 3}))
     assert "dwa" not in en and en["vad_eos"] == 3000 and en["nbest"] == 3
-    off = business_parameters(ProviderOptions("zh_cn", extra={"dynamic_correction": False}))
-    assert "dwa" not in off
+    assert en["vinfo"] == 1, "finals carry their audio span when they cannot be corrected"
+    off = business_parameters(ProviderOptions("zh_cn", extra={"dynamic_correction": False, "vinfo": 0}))
+    assert "dwa" not in off and off["vinfo"] == 0
 
 
 @pytest.mark.parametrize(

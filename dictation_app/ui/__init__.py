@@ -1,0 +1,1 @@
+"""The Qt window: widgets only, driven by :class:`~dictation_app.controller.DictationController`."""
