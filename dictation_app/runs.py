@@ -43,9 +43,11 @@ class Run:
     def audio_seconds(self) -> float:
         return len(self.frames) * FRAME_SECONDS
 
-    def put(self, frame: Frame) -> None:
+    async def put(self, frame: Frame) -> None:
+        """Hand ``frame`` to the provider, waiting while its queue is full
+        (the capture thread never waits: its own queue drops instead)."""
         self.frames.append(frame)
-        self.queue.put_nowait(frame)
+        await self.queue.put(frame)
 
     def note_result(self) -> None:
         self.answered = len(self.frames) - len(self.queue)
@@ -69,7 +71,8 @@ class Run:
             transcript.drop_volatile(self.key)
         follower = Run(self.index, self.offset + start * FRAME_SECONDS, attempt=self.attempt + 1)
         for frame in self.frames[start:]:
-            follower.put(frame)
+            follower.frames.append(frame)
+            follower.queue.put_nowait(frame)
         if self.queue.closed:
             follower.queue.close()
         return follower

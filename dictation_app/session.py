@@ -163,14 +163,12 @@ class DictationSession:
 
     async def _run_tasks(self) -> None:
         try:
+            # The deadline is only ever brought forward by cancel().
             async with asyncio.timeout(None) as self._deadline:
                 await self._run_group()
         except TimeoutError:
             if not self._cancelled:
-                raise StopTimedOut(
-                    f"The speech service sent no last result within {self.finish_timeout:g} s.",
-                    "The text received so far is kept; check your network and try again.",
-                ) from None
+                raise
 
     async def _run_group(self) -> None:
         try:
@@ -206,8 +204,6 @@ class DictationSession:
             logger.warning("%d frames were dropped while the connection was slow", self.dropped_frames)
         self._pump_done = True
         self._set_state(SessionState.FINISHING)
-        if self._deadline is not None and not self._cancelled:
-            self._deadline.reschedule(asyncio.get_running_loop().time() + self.finish_timeout)
 
     async def _read_source(self) -> None:
         elapsed = 0.0
@@ -219,7 +215,7 @@ class DictationSession:
                     self._run.queue.close()
                     self._run = self._start_run(elapsed)
                     logger.info("rolling over to connection %d at %.1f s", self._run.index, elapsed)
-                self._run.put(frame)
+                await self._run.put(frame)
                 elapsed += FRAME_SECONDS
                 self._emit(AudioLevel(frame.rms, frame.peak))
         finally:
@@ -275,11 +271,20 @@ class DictationSession:
         events = aiter(self.provider.transcribe(run.queue))
         last_answer = self.clock()
         pending: asyncio.Future[TranscriptEvent] | None = None
+        drained_at: float | None = None
         try:
             while True:
                 pending = asyncio.ensure_future(anext(events))
-                poll = min(1.0, self.stall_seconds / 4)
+                poll = min(1.0, self.stall_seconds / 4, self.finish_timeout / 4)
                 while not (await asyncio.wait({pending}, timeout=poll))[0]:
+                    if drained_at is None and run.queue.closed and not len(run.queue):
+                        drained_at = self.clock()
+                    if drained_at is not None and self.clock() - drained_at > self.finish_timeout:
+                        pending.cancel()
+                        raise StopTimedOut(
+                            f"The speech service sent no last result within {self.finish_timeout:g} s.",
+                            "The text received so far is kept; check your network and try again.",
+                        )
                     if self._stalled(run, last_answer):
                         pending.cancel()
                         raise ServiceStalled(

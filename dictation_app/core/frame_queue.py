@@ -2,9 +2,10 @@
 provider: the pre-roll buffer.
 
 Audio captured while a connection is still being made waits here and is sent
-once the provider is ready, so the first word is never lost. The queue never
-blocks its producer: when it is full the oldest frame is dropped and counted,
-so a stalled consumer costs old audio, never the audio thread.
+once the provider is ready, so the first word is never lost. ``put_nowait``
+never blocks its producer: when the queue is full the oldest frame is dropped
+and counted, so a stalled consumer costs old audio, never the audio thread.
+A producer that can wait (a file read faster than real time) uses ``put``.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ class FrameQueue:
         self._frames: collections.deque[Frame] = collections.deque()
         self._closed = False
         self._waiter: asyncio.Future[None] | None = None
+        self._room_waiter: asyncio.Future[None] | None = None
 
     def __len__(self) -> int:
         return len(self._frames)
@@ -50,6 +52,16 @@ class FrameQueue:
         self._frames.append(frame)
         self._wake()
 
+    async def put(self, frame: Frame) -> None:
+        """Add ``frame``, first waiting while the queue is full."""
+        while len(self._frames) >= self.capacity and not self._closed:
+            self._room_waiter = asyncio.get_running_loop().create_future()
+            try:
+                await self._room_waiter
+            finally:
+                self._room_waiter = None
+        self.put_nowait(frame)
+
     def close(self) -> None:
         """No more frames will come; the consumer sees the end after the rest."""
         self._closed = True
@@ -60,6 +72,7 @@ class FrameQueue:
         taken = []
         while self._frames and len(taken) < limit:
             taken.append(self._frames.popleft())
+        self._wake_producer()
         return taken
 
     async def get(self) -> Frame | None:
@@ -72,7 +85,9 @@ class FrameQueue:
                 await self._waiter
             finally:
                 self._waiter = None
-        return self._frames.popleft()
+        frame = self._frames.popleft()
+        self._wake_producer()
+        return frame
 
     async def __aiter__(self) -> AsyncIterator[Frame]:
         while (frame := await self.get()) is not None:
@@ -81,3 +96,7 @@ class FrameQueue:
     def _wake(self) -> None:
         if self._waiter is not None and not self._waiter.done():
             self._waiter.set_result(None)
+
+    def _wake_producer(self) -> None:
+        if self._room_waiter is not None and not self._room_waiter.done():
+            self._room_waiter.set_result(None)

@@ -191,10 +191,13 @@ class Mapping(SettingType):
 
 @dataclasses.dataclass(frozen=True)
 class Setting:
+    """One setting; ``label`` is its short name in the settings window."""
+
     key: str
     type: SettingType
     default: Any
     description: str
+    label: str = ""
 
     def to_py(self, value: object) -> Any:
         """``value`` validated and converted; raises SettingsError naming the key."""
@@ -205,6 +208,7 @@ class Setting:
 
 
 IAT = "iflytek-iat"
+IST = "iflytek-ist"
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("provider", String(allow_empty=False), "local", "The speech engine used to dictate."),
@@ -221,36 +225,54 @@ SETTINGS: tuple[Setting, ...] = (
         "The microphone, as host API and device name; null follows the system default.",
     ),
     Setting("hotkey", String(allow_empty=False), "Ctrl+Alt+D", "Starts and stops dictation."),
-    Setting(f"{IAT}.region", Choice("china", "international"), "china", "Which iFLYTEK data centre to use."),
+    Setting(
+        f"{IAT}.region", Choice("china", "international"), "china",
+        "Which iFLYTEK data centre to use.", "Region",
+    ),
     Setting(
         f"{IAT}.endpoint",
         Optional(String(allow_empty=False, prefixes=("ws://", "wss://"))),
         None,
         "A service URL to use instead of the region's (for proxies and tests).",
+        "Endpoint URL",
     ),
     Setting(
-        f"{IAT}.vad_eos",
-        Int(1, 10_000),
-        10_000,
-        "Milliseconds of silence after which iFLYTEK ends the utterance.",
+        f"{IAT}.vad_eos", Int(1, 10_000), 10_000,
+        "Milliseconds of silence after which iFLYTEK ends the utterance.", "End of speech after (ms)",
     ),
     Setting(
-        f"{IAT}.dynamic_correction",
-        Bool(),
-        True,
+        f"{IAT}.dynamic_correction", Bool(), True,
         "Let iFLYTEK revise earlier words as it hears more (Mandarin only).",
+        "Revise words as more is heard",
     ),
-    Setting(f"{IAT}.ptt", Flag(), 1, "Add punctuation."),
-    Setting(f"{IAT}.nunum", Flag(), 1, "Write numbers as digits."),
-    Setting(f"{IAT}.nbest", Optional(Int(1, 5)), None, "Candidate sentences to ask for (1 to 5)."),
-    Setting(f"{IAT}.wbest", Optional(Int(1, 5)), None, "Candidate words to ask for (1 to 5)."),
+    Setting(f"{IAT}.ptt", Flag(), 1, "Let the service add punctuation.", "Add punctuation"),
+    Setting(f"{IAT}.nunum", Flag(), 1, "Write spoken numbers as digits.", "Write numbers as digits"),
     Setting(
-        "local.model",
-        Optional(String(allow_empty=False)),
-        None,
-        "The offline model; null uses the recommended one.",
+        f"{IAT}.nbest", Optional(Int(1, 5)), None,
+        "How many candidate sentences to ask for (1 to 5).", "Candidate sentences",
     ),
-    Setting("local.num_threads", Int(1, 16), 2, "CPU threads the offline engine may use."),
+    Setting(
+        f"{IAT}.wbest", Optional(Int(1, 5)), None,
+        "How many candidate words to ask for (1 to 5).", "Candidate words",
+    ),
+    Setting(
+        f"{IST}.endpoint",
+        Optional(String(allow_empty=False, prefixes=("ws://", "wss://"))),
+        None,
+        "A service URL to use instead of iFLYTEK's (for proxies and tests).",
+        "Endpoint URL",
+    ),
+    Setting(
+        f"{IST}.dynamic_correction", Bool(), True,
+        "Let iFLYTEK revise earlier words as it hears more.", "Revise words as more is heard",
+    ),
+    Setting(f"{IST}.punc", Flag(), 1, "Let the service add punctuation.", "Add punctuation"),
+    Setting(f"{IST}.nunum", Flag(), 1, "Write spoken numbers as digits.", "Write numbers as digits"),
+    Setting(
+        "local.model", Optional(String(allow_empty=False)), None,
+        "The offline model; null uses the recommended one.", "Model",
+    ),
+    Setting("local.num_threads", Int(1, 16), 2, "CPU threads the offline engine may use.", "CPU threads"),
     Setting("window.geometry", Base64(), "", "Size and position of the main window."),
     Setting("window.state", Base64(), "", "Layout of the main window's bars."),
     Setting("window.splitter", Base64(), "", "Split between transcript and history."),

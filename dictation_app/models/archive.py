@@ -76,9 +76,12 @@ def _extract(archive: Path, destination: Path, name: str) -> None:
             for member in members:
                 _check_member(member, name)
             destination.mkdir()
-            # Python's own "data" filter, where it exists, as a second guard.
-            extra = {"filter": "data"} if hasattr(tarfile, "data_filter") else {}
-            tar.extractall(destination, members=members, **extra)
+            # Python's own "data" filter, where it exists (3.11.4+), as a
+            # second guard.
+            if hasattr(tarfile, "data_filter"):
+                tar.extractall(destination, members=members, filter="data")
+            else:
+                tar.extractall(destination, members=members)
     except (tarfile.TarError, EOFError, OSError, ValueError) as error:
         raise BadArchive(f"The archive for {name} is damaged: {error}.", RETRY_HINT) from error
 
@@ -87,7 +90,8 @@ def _check_member(member: tarfile.TarInfo, name: str) -> None:
     path = PurePosixPath(member.name)
     if path.is_absolute() or ".." in path.parts or "\\" in member.name:
         raise BadArchive(
-            f"The archive for {name} contains an unsafe path, {member.name!r}; it was not unpacked.",
+            f"The archive for {name} contains an unsafe path, {member.name!r};"
+            " it was not unpacked.",
             "Use an archive from the model's official release.",
         )
     if not (member.isfile() or member.isdir()):

@@ -29,6 +29,8 @@ from dictation_app.models.errors import (
 from dictation_app.models.fetch import DownloadProgress, fetch
 from dictation_app.models.store import ModelStore
 
+__all__ = ["DownloadProgress", "download_model", "import_model_archive"]
+
 ProgressCallback = Callable[[DownloadProgress], None]
 ARCHIVE_SUFFIXES = (".tar.bz2", ".tar.gz", ".tgz", ".tar.xz", ".tar")
 
@@ -113,11 +115,6 @@ async def import_model_archive(
     :class:`BadArchive`.
     """
     return await asyncio.to_thread(_import, Path(path), spec_or_name, store)
-
-
-async def _set_when(event: asyncio.Event, stop: threading.Event) -> None:
-    await event.wait()
-    stop.set()
 
 
 def _download_and_install(

@@ -48,14 +48,6 @@ class DownloadProgress:
         return self.done_bytes / self.total_bytes if self.total_bytes else None
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class FetchResult:
-    """``resumed_from`` is the byte the server continued from (0: from the start)."""
-
-    size: int
-    resumed_from: int
-
-
 def fetch(
     url: str,
     part: Path,
@@ -64,7 +56,7 @@ def fetch(
     stop: threading.Event,
     report: Callable[[DownloadProgress], None] | None = None,
     expected_size: int | None = None,
-) -> FetchResult:
+) -> None:
     """Complete ``part`` with the body of ``url``.
 
     ``label`` names the download in errors. Returns once ``part`` holds the
@@ -75,7 +67,7 @@ def fetch(
     part.parent.mkdir(parents=True, exist_ok=True)
     offset = part.stat().st_size if part.exists() else 0
     if expected_size is not None and offset == expected_size:
-        return FetchResult(offset, offset)
+        return
     if expected_size is not None and offset > expected_size:
         part.unlink()
         offset = 0
@@ -96,7 +88,6 @@ def fetch(
             f"Could not download {label}: the connection closed after {done} of {total} bytes.",
             MIRROR_HINT + " Trying again continues where it stopped.",
         )
-    return FetchResult(done, start)
 
 
 class _RangeNotSatisfiable(Exception):

@@ -117,7 +117,8 @@ def _pick(directory: Path, name: str | None, prefix: str, *, int8: bool) -> Path
         return _existing(directory / name)
     candidates = sorted(p for p in directory.glob(f"{prefix}*.onnx") if p.is_file())
     preferred = [p for p in candidates if p.name.endswith(".int8.onnx") == int8]
-    return (preferred or candidates or [None])[0]
+    ranked = preferred or candidates
+    return ranked[0] if ranked else None
 
 
 def _is_cjk(char: str) -> bool:

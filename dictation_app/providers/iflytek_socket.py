@@ -1,8 +1,9 @@
 """The WebSocket transport shared by iFLYTEK's services.
 
 Opens the signed connection (signing again once with the server's clock on a
-403 clock-skew answer), turns handshake refusals into specific errors, and
-reads messages while a sender task runs beside the reader.
+403 clock-skew answer), turns handshake refusals into specific errors, sends
+paced audio from one task while reading results in another, and closes with
+code 1000 once the last result is in.
 """
 
 from __future__ import annotations
@@ -19,7 +20,12 @@ from websockets.asyncio.client import ClientConnection
 from websockets.exceptions import ConnectionClosed, ConnectionClosedOK, InvalidStatus, WebSocketException
 
 from dictation_app.core.errors import ConfigurationError
+from dictation_app.core.events import ProviderStatus, SessionEnded, Status, TranscriptEvent
+from dictation_app.core.frame_queue import FrameQueue
+from dictation_app.core.frames import FRAME_SECONDS
 from dictation_app.providers import iflytek_auth
+from dictation_app.providers.iflytek_protocol import IflytekProtocol, IflytekState
+from dictation_app.providers.pacing import paced_batches
 from dictation_app.providers.base import ProviderInfo
 from dictation_app.providers.errors import (
     AuthRejected,
@@ -33,6 +39,11 @@ from dictation_app.providers.errors import (
 logger = logging.getLogger(__name__)
 
 OPEN_TIMEOUT = 10.0
+# Several frames may share one message (the pages allow whole multiples of
+# 1280 bytes), so that audio queued during the handshake is caught up.
+MAX_FRAMES_PER_MESSAGE = 4
+# A little under one frame, so live audio is paced by its own arrival.
+MIN_SEND_INTERVAL = FRAME_SECONDS * 0.9
 _CHECK_KEYS = (
     "Check the APIKey and APISecret in Settings (or IFLYTEK_API_KEY and IFLYTEK_API_SECRET)."
 )
@@ -48,7 +59,12 @@ class Signer:
     clock_offset: float = 0.0
 
     @classmethod
-    def from_credentials(cls, info: ProviderInfo, credentials: Mapping[str, str]) -> Signer:
+    def from_credentials(
+        cls,
+        info: ProviderInfo,
+        credentials: Mapping[str, str],
+        style: iflytek_auth.AuthStyle = iflytek_auth.AuthStyle.API_KEY,
+    ) -> Signer:
         missing = [f for f in info.credential_fields if not credentials.get(f.key)]
         if missing:
             names = ", ".join(f.label for f in missing)
@@ -57,7 +73,6 @@ class Signer:
                 f"{info.name} needs credentials that are not set: {names}.",
                 f"Enter them in Settings, or set {envs} for the command line.",
             )
-        style = iflytek_auth.AuthStyle(credentials.get("auth_style", "api_key"))
         return cls(credentials["api_key"], credentials["api_secret"], style)
 
     def url(self, endpoint: str) -> str:
@@ -167,3 +182,44 @@ async def messages(connection: ClientConnection, sender: asyncio.Task[None]) -> 
             # Canceling recv() loses no data (websockets guarantees it).
             receive.cancel()
         yield message
+
+
+async def stream(
+    endpoint: str, signer: Signer, protocol: IflytekProtocol, frames: FrameQueue
+) -> AsyncIterator[TranscriptEvent]:
+    """One connection: audio from ``frames`` out, transcript events in.
+
+    Ends with SessionEnded after the last result and a clean close; raises a
+    ProviderError on any failure.
+    """
+    connection = await connect(endpoint, signer)
+    async with connection:
+        yield Status(ProviderStatus.CONNECTED)
+        sender = asyncio.create_task(_send_audio(connection, protocol, frames))
+        try:
+            async for message in messages(connection, sender):
+                protocol.receive_message(message)
+                for event in protocol.events_received():
+                    if not isinstance(event, SessionEnded):
+                        yield event
+                if protocol.state is IflytekState.DONE:
+                    break
+            else:
+                raise ConnectionFailed(
+                    "The connection to iFLYTEK closed before the last result arrived.",
+                    "Check your network and try again.",
+                )
+        finally:
+            sender.cancel()
+    logger.info("iFLYTEK session %s finished", protocol.sid)
+    yield SessionEnded()
+
+
+async def _send_audio(
+    connection: ClientConnection, protocol: IflytekProtocol, frames: FrameQueue
+) -> None:
+    async for batch in paced_batches(
+        frames, interval=MIN_SEND_INTERVAL, max_frames=MAX_FRAMES_PER_MESSAGE
+    ):
+        await connection.send(protocol.send_audio(b"".join(frame.pcm for frame in batch)))
+    await connection.send(protocol.send_end())

@@ -71,6 +71,7 @@ RULE1_TRAILING_SILENCE = 2.4
 RULE2_TRAILING_SILENCE = 1.2
 RULE3_UTTERANCE_LENGTH = 20.0
 HOTWORDS_IGNORED = "This offline model cannot use hot words; they were ignored."
+_CHOOSE_HINT = "Choose a model in Settings → Offline engine."
 
 
 def default_num_threads() -> int:
@@ -276,7 +277,9 @@ def _model_files(extra: Mapping[str, Any]) -> ModelFiles:
     if not store.is_installed(name):
         spec = find_spec(name)
         title = f"{spec.title} ({name})" if spec else name
-        raise ModelMissing(f"The offline speech model {title} is not installed.", _download_hint(name))
+        raise ModelMissing(
+            f"The offline speech model {title} is not installed.", _download_hint(name)
+        )
     spec = find_spec(name)
     return _found(store.model_dir(name), name, spec.files if spec else None)
 
@@ -291,9 +294,6 @@ def _found(directory: Path, name: str, names: Mapping[str, str] | None = None) -
         ) from error
 
 
-_CHOOSE_HINT = "Choose a model in Settings → Offline engine."
-
-
 def _download_hint(name: str) -> str:
     if find_spec(name) is None:
         name = DEFAULT_MODEL
@@ -306,14 +306,15 @@ def _download_hint(name: str) -> str:
 def _positive_int(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ConfigurationError(
-            f"The offline engine's thread count must be a whole number of at least 1, not {value!r}.",
+            "The offline engine's thread count must be a whole number of at least 1,"
+            f" not {value!r}.",
             "Correct num_threads in the settings.",
         )
     return value
 
 
 def _phrases(value: Any) -> tuple[str, ...]:
-    if isinstance(value, str) or not all(isinstance(p, str) for p in value):
+    if not isinstance(value, (list, tuple)) or not all(isinstance(p, str) for p in value):
         raise ConfigurationError(
             f"Hot words must be a list of phrases, not {value!r}.",
             "Correct the hot words in the settings.",
@@ -336,7 +337,8 @@ def _run(function: Callable[..., T], *args: Any) -> T:
     except Exception as error:
         raise ModelUnusable(
             f"The offline engine stopped: {error}",
-            "Try again; if it keeps failing, download the model again in Settings → Offline engine.",
+            "Try again; if it keeps failing, download the model again in"
+            " Settings → Offline engine.",
         ) from error
 
 

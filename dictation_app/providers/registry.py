@@ -51,8 +51,21 @@ LOCAL = ProviderInfo(
     needs_network=False,
 )
 
+IFLYTEK_IST = ProviderInfo(
+    id="iflytek-ist",
+    name="iFLYTEK real-time transcription",
+    languages=(Language("zh_cn", "Chinese (Mandarin)"), Language("en_us", "English")),
+    default_language="zh_cn",
+    credential_fields=IFLYTEK_CREDENTIALS,
+    factory="dictation_app.providers.iflytek_ist:IstProvider",
+    # The service allows 5 hours per session.
+    max_session_seconds=5 * 3600 - 60,
+    idle_timeout_seconds=10.0,
+    resumable=True,
+)
+
 # The offline engine comes first: it is the default when no cloud account is set up.
-PROVIDERS: tuple[ProviderInfo, ...] = (LOCAL, IFLYTEK_IAT)
+PROVIDERS: tuple[ProviderInfo, ...] = (LOCAL, IFLYTEK_IAT, IFLYTEK_IST)
 
 
 def get(provider_id: str) -> ProviderInfo:

@@ -54,7 +54,7 @@ class DevicePicker(QComboBox):
         self._devices: Sequence[Device] = []
         self.setAccessibleName("Microphone")
         self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.setMinimumContentsLength(18)
+        self.setMinimumContentsLength(24)
         self.addItem("System default", None)
         self.activated.connect(self._on_activated)
 

@@ -17,7 +17,6 @@ class LanguagePicker(QComboBox):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAccessibleName("Language")
-        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.activated.connect(lambda index: self.language_chosen.emit(self.itemData(index)))
 
     def set_provider(self, info: ProviderInfo, current: str | None = None) -> None:

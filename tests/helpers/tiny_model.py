@@ -147,7 +147,7 @@ def _encoder() -> onnx.GraphProto:
         helper.make_node("Unsqueeze", ["loud_last", "zero"], ["next_c"]),
         helper.make_node("Identity", ["h"], ["next_h"]),
     ]
-    constants = {
+    constants: dict[str, np.ndarray] = {
         "group_shape": np.array([0, -1, SUBSAMPLING], np.int64),
         "threshold": np.array(LOUDNESS_THRESHOLD, np.float32),
         "column": np.array([-1, 1], np.int64),

@@ -5,7 +5,7 @@ import asyncio
 import numpy as np
 import pytest
 
-from dictation_app.core.frames import Frame
+from dictation_app.core.frames import Frame, silence
 from dictation_app.providers import errors
 from dictation_app.providers.base import ProviderOptions
 from dictation_app.providers.iflytek_iat import IatProvider
@@ -214,3 +214,24 @@ async def test_unreachable_endpoint_is_a_connection_error():
     session, _ = await dictate(provider, speech(0.2))
     assert isinstance(session.error, errors.ConnectionFailed)
     assert "127.0.0.1:9" in session.error.message
+
+
+async def test_a_75_second_dictation_rolls_over_at_a_pause_into_one_transcript():
+    pause = range(1225, 1235)  # 49.0 s to 49.4 s
+    frames = [silence(i * 0.04, i) if i in pause else frame for i, frame in enumerate(speech(75.0))]
+    # a speaker talking on: the service answers every few seconds
+    script = {
+        0: [Result([f"甲{n}"], pgs="apd", after_audio_seconds=n * 4) for n in range(12)] + [Result(["，"], pgs="apd", after_audio_seconds=99)],
+        1: [Result([f"乙{n}"], pgs="apd", after_audio_seconds=n * 4) for n in range(6)] + [Result(["。"], pgs="apd", after_audio_seconds=99)],
+    }
+    async with FakeIflytek(api_key=API_KEY, api_secret=API_SECRET, app_id=APP_ID, script=script) as fake:
+        session, transcript = await dictate(provider_for(fake), frames)
+        await fake.wait_session()
+    assert session.error is None, session.error
+    assert transcript.text == expected_text(script[0]) + expected_text(script[1])
+    assert transcript.text.endswith("甲11，乙0乙1乙2乙3乙4乙5。")
+    assert len(fake.sessions) == 2
+    assert all(s.audio_seconds <= 60 and s.error is None for s in fake.sessions)
+    # every byte exactly once: the connections split the audio with nothing left out or repeated
+    assert sum(s.audio_bytes for s in fake.sessions) == len(frames) * 1280
+    assert fake.sessions[0].audio_seconds == pytest.approx(49.0, abs=0.05), "switched at the pause"

@@ -43,3 +43,15 @@ def test_frame_levels_and_size_check():
     assert loud.rms == pytest.approx(0.5) and loud.peak == pytest.approx(0.5)
     with pytest.raises(ValueError):
         Frame(b"\0" * 10, 0.0, 0, 0.0, 0.0)
+
+
+async def test_put_waits_for_room_instead_of_dropping():
+    q = FrameQueue(2)
+    await q.put(frame(0))
+    await q.put(frame(1))
+    blocked = asyncio.create_task(q.put(frame(2)))
+    await asyncio.sleep(0)
+    assert not blocked.done()
+    assert (await q.get()).index == 0
+    await blocked
+    assert q.dropped == 0 and [f.index for f in q.get_ready(5)] == [1, 2]

@@ -6,6 +6,7 @@ server that ignores ranges."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import hashlib
 import http.server
 import re
@@ -121,7 +122,8 @@ class ModelServer:
         body = payload[start:]
         request.send_response(206 if start else 200)
         if start:
-            request.send_header("Content-Range", f"bytes {start}-{len(payload) - 1}/{len(payload)}")
+            last = len(payload) - 1
+            request.send_header("Content-Range", f"bytes {start}-{last}/{len(payload)}")
         request.send_header("Content-Length", str(len(body)))
         request.end_headers()
         if self.mode == "truncated":
@@ -179,7 +181,9 @@ async def test_a_good_download_is_installed_and_the_engine_can_use_it(
     server = serve("good")
     updates: list[DownloadProgress] = []
 
-    folder = await download_model(spec, store=store, base_url=server.base_url, progress=updates.append)
+    folder = await download_model(
+        spec, store=store, base_url=server.base_url, progress=updates.append
+    )
 
     assert folder == store.model_dir(NAME)
     assert store.is_installed(NAME)
@@ -199,7 +203,9 @@ async def test_a_good_download_is_installed_and_the_engine_can_use_it(
     assert [(e.segment, e.text) for e in events if isinstance(e, Final)] == [(0, "one two")]
 
 
-async def test_a_body_cut_short_installs_nothing(serve: Serve, spec: ModelSpec, store: ModelStore) -> None:
+async def test_a_body_cut_short_installs_nothing(
+    serve: Serve, spec: ModelSpec, store: ModelStore
+) -> None:
     server = serve("truncated")
 
     with pytest.raises(DownloadFailed) as caught:
@@ -241,6 +247,20 @@ async def test_an_interrupted_download_resumes_where_it_stopped(
     assert store.is_installed(NAME)
 
 
+async def test_a_part_already_complete_is_verified_without_downloading(
+    serve: Serve, archive: Path, spec: ModelSpec, store: ModelStore
+) -> None:
+    server = serve("good")
+    part = store.part_path(NAME)
+    part.parent.mkdir(parents=True)
+    part.write_bytes(archive.read_bytes())
+
+    await download_model(spec, store=store, base_url=server.base_url)
+
+    assert server.ranges == []
+    assert store.is_installed(NAME)
+
+
 async def test_a_server_that_ignores_the_range_starts_the_file_again(
     serve: Serve, spec: ModelSpec, store: ModelStore
 ) -> None:
@@ -266,7 +286,9 @@ async def test_a_cancelled_download_keeps_its_part_and_resumes_later(
             cancel.set()
 
     with pytest.raises(DownloadCancelled):
-        await download_model(spec, store=store, base_url=server.base_url, progress=progress, cancel=cancel)
+        await download_model(
+            spec, store=store, base_url=server.base_url, progress=progress, cancel=cancel
+        )
 
     assert store.part_path(NAME).stat().st_size > 0
     assert not store.is_installed(NAME)
@@ -281,7 +303,7 @@ async def test_a_model_without_a_checksum_is_not_downloaded(
     serve: Serve, spec: ModelSpec, store: ModelStore
 ) -> None:
     server = serve("good")
-    unverified = ModelSpec(**{**_fields(spec), "sha256": None})
+    unverified = dataclasses.replace(spec, sha256=None)
 
     with pytest.raises(UnverifiedModel):
         await download_model(unverified, store=store, base_url=server.base_url)
@@ -417,7 +439,3 @@ async def test_a_folder_without_its_marker_is_not_a_model(
     assert store.installed_models() == []
     await import_model_archive(archive, spec, store)
     assert store.is_installed(NAME)
-
-
-def _fields(spec: ModelSpec) -> dict[str, object]:
-    return {field: getattr(spec, field) for field in spec.__dataclass_fields__}

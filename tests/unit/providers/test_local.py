@@ -215,7 +215,13 @@ async def test_a_model_the_engine_cannot_load_is_unusable(tmp_path: Path) -> Non
 
 @pytest.mark.parametrize(
     "extra",
-    [{"num_threads": 0}, {"num_threads": "2"}, {"hotwords": "one phrase"}, {"hotwords": [1]}],
+    [
+        {"num_threads": 0},
+        {"num_threads": "2"},
+        {"hotwords": "one phrase"},
+        {"hotwords": [1]},
+        {"hotwords": 5},
+    ],
 )
 def test_bad_options_are_configuration_errors(model_dir: Path, extra: dict[str, object]) -> None:
     with pytest.raises(ConfigurationError):

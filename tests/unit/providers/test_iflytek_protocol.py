@@ -1,4 +1,4 @@
-"""IatProtocol driven with literal messages, no network."""
+"""IflytekProtocol driven with literal messages, no network."""
 
 import base64
 import json
@@ -14,11 +14,10 @@ from dictation_app.providers.iflytek_iat import (
     ENDPOINT_CHINA,
     ENDPOINT_INTERNATIONAL,
     ENDPOINT_MINORITY,
-    IatProtocol,
-    IatState,
     business_parameters,
     endpoint_for,
 )
+from dictation_app.providers.iflytek_protocol import IflytekProtocol, IflytekState
 
 PCM = bytes(range(256)) * 5  # 1280 bytes
 
@@ -35,7 +34,7 @@ def result(sn, words, status=1, pgs=None, rg=None, **extra):
 
 
 def test_first_frame_carries_common_and_business_then_only_data():
-    protocol = IatProtocol("app123", {"language": "zh_cn", "domain": "iat", "accent": "mandarin"})
+    protocol = IflytekProtocol("app123", {"language": "zh_cn", "domain": "iat", "accent": "mandarin"})
     first = json.loads(protocol.send_audio(PCM))
     assert first["common"] == {"app_id": "app123"}
     assert first["business"]["language"] == "zh_cn"
@@ -47,19 +46,19 @@ def test_first_frame_carries_common_and_business_then_only_data():
     assert set(second) == {"data"} and second["data"]["status"] == 1
     end = json.loads(protocol.send_end())
     assert set(end) == {"data"} and end["data"]["status"] == 2
-    assert protocol.state is IatState.ENDING
+    assert protocol.state is IflytekState.ENDING
     with pytest.raises(RuntimeError):
         protocol.send_audio(PCM)
 
 
 def test_end_without_audio_still_sends_common_and_business():
-    protocol = IatProtocol("a", {"language": "en_us"})
+    protocol = IflytekProtocol("a", {"language": "en_us"})
     end = json.loads(protocol.send_end())
     assert end["common"] == {"app_id": "a"} and end["data"]["status"] == 2
 
 
 def test_wpgs_results_become_partials_replacements_then_finals():
-    protocol = IatProtocol("a", {})
+    protocol = IflytekProtocol("a", {})
     protocol.send_audio(PCM)
     protocol.receive_message(result(1, ["今", "天"], pgs="apd"))
     protocol.receive_message(result(2, ["今天", "天汽"], pgs="rpl", rg=[1, 1]))
@@ -70,7 +69,7 @@ def test_wpgs_results_become_partials_replacements_then_finals():
         Partial(1, "今天"), ReplaceRange(1, 1, 2, "今天天汽"), Partial(3, "很好"),
     ]
     assert events[3:] == [Partial(4, "。"), Final(2, "今天天汽"), Final(3, "很好"), Final(4, "。"), SessionEnded()]
-    assert protocol.state is IatState.DONE
+    assert protocol.state is IflytekState.DONE
     transcript = Transcript()
     for event in events:
         transcript.apply(event)
@@ -78,7 +77,7 @@ def test_wpgs_results_become_partials_replacements_then_finals():
 
 
 def test_results_without_pgs_are_final_at_once_and_pick_the_first_candidate():
-    protocol = IatProtocol("a", {})
+    protocol = IflytekProtocol("a", {})
     message = json.loads(result(1, ["hello"]))
     message["data"]["result"]["ws"].append({"bg": 0, "cw": [{"w": "world"}, {"w": "word"}]})
     protocol.receive_message(json.dumps(message))
@@ -86,7 +85,7 @@ def test_results_without_pgs_are_final_at_once_and_pick_the_first_candidate():
 
 
 def test_vinfo_span_becomes_segment_times():
-    protocol = IatProtocol("a", {})
+    protocol = IflytekProtocol("a", {})
     protocol.receive_message(result(1, ["April"], vad={"ws": [{"bg": 40, "ed": 366, "eg": 63.58}]}))
     assert protocol.events_received() == [Final(1, "April", 0.4, 3.66)]
 
@@ -106,18 +105,18 @@ def test_vinfo_span_becomes_segment_times():
     ],
 )
 def test_error_codes_become_specific_errors(code, error_class, words):
-    protocol = IatProtocol("a", {})
+    protocol = IflytekProtocol("a", {})
     with pytest.raises(error_class) as caught:
         protocol.receive_message(json.dumps({"code": code, "message": "server words", "sid": "iat1"}))
     assert words in caught.value.message
     assert str(code) in caught.value.message and "iat1" in caught.value.message
     assert caught.value.hint
-    assert protocol.state is IatState.FAILED
+    assert protocol.state is IflytekState.FAILED
 
 
 @pytest.mark.parametrize("message", ["{not json", json.dumps({"code": 0, "data": {"result": {"ws": []}}})])
 def test_malformed_messages_are_remote_protocol_errors(message):
-    protocol = IatProtocol("a", {})
+    protocol = IflytekProtocol("a", {})
     with pytest.raises(errors.RemoteProtocolError):
         protocol.receive_message(message)
 
@@ -153,3 +152,14 @@ def test_endpoints():
     assert endpoint_for(ProviderOptions("ja_jp")) == ENDPOINT_MINORITY
     assert endpoint_for(ProviderOptions("en_us", extra={"region": "international"})) == ENDPOINT_INTERNATIONAL
     assert endpoint_for(ProviderOptions("zh_cn", endpoint="ws://127.0.0.1:1/v2/iat")) == "ws://127.0.0.1:1/v2/iat"
+
+
+def test_ist_frames_count_frame_ids_and_send_the_context_back():
+    protocol = IflytekProtocol("a", {}, frame_ids=True, context_id="ctx1")
+    first = json.loads(protocol.send_audio(PCM))
+    assert first["common"] == {"app_id": "a", "context_id": "ctx1"}
+    ids = [first["data"]["frame_id"], json.loads(protocol.send_audio(PCM))["data"]["frame_id"],
+           json.loads(protocol.send_end())["data"]["frame_id"]]
+    assert ids == [1, 2, 3]
+    protocol.receive_message(json.dumps({"code": 0, "sid": "s", "context_id": "ctx2", "data": {"status": 1}}))
+    assert protocol.context_id == "ctx2"
