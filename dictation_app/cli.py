@@ -3,6 +3,7 @@
 ``dictation-app``                      start the app (the window)
 ``dictation-app devices``              list microphones
 ``dictation-app transcribe FILE``      transcribe a WAV file, print the text
+``dictation-app models ...``           list, download, import or delete offline models
 
 Only the transcript goes to stdout; progress, logs and errors go to stderr.
 """
@@ -73,6 +74,23 @@ def _parser() -> argparse.ArgumentParser:
         help="send the audio as fast as possible (default for the offline engine)",
     )
     transcribe.set_defaults(handler=_transcribe)
+
+    models = commands.add_parser("models", help="manage the offline engine's speech models")
+    models.set_defaults(handler=lambda args: models.print_help() or 2)
+    model_commands = models.add_subparsers(metavar="ACTION")
+    listing = model_commands.add_parser("list", help="the catalogue, and what is installed")
+    listing.set_defaults(handler=_models_list)
+    download = model_commands.add_parser("download", help="download and install a model")
+    download.add_argument("name", nargs="?", help="a catalogue name (default: the default model)")
+    download.add_argument("--mirror", help="base URL of a mirror holding the same archives")
+    download.set_defaults(handler=_models_download)
+    importing = model_commands.add_parser("import", help="install a model from an archive file")
+    importing.add_argument("archive", help="a .tar.bz2/.tar.gz model archive")
+    importing.add_argument("--name", help="the catalogue model it is (found by its checksum if not given)")
+    importing.set_defaults(handler=_models_import)
+    delete = model_commands.add_parser("delete", help="remove an installed model")
+    delete.add_argument("name")
+    delete.set_defaults(handler=_models_delete)
     return parser
 
 
@@ -149,4 +167,59 @@ def _transcribe(args: argparse.Namespace) -> int:
         if text:
             print("  The text received before the failure is printed above.", file=sys.stderr)
         return 1
+    return 0
+
+
+def _models_list(args: argparse.Namespace) -> int:
+    from dictation_app.models.catalogue import CATALOGUE, DEFAULT_MODEL
+    from dictation_app.models.store import ModelStore
+
+    store = ModelStore()
+    names = {spec.name for spec in CATALOGUE}
+    for spec in CATALOGUE:
+        state = "installed" if store.is_installed(spec.name) else f"{spec.size_bytes / 1e6:.0f} MB download"
+        default = " (default)" if spec.name == DEFAULT_MODEL else ""
+        print(f"{spec.name}\t{spec.title}{default}\t{state}")
+    for model in store.installed_models():
+        if model.name not in names:
+            print(f"{model.name}\timported\tinstalled")
+    return 0
+
+
+def _models_download(args: argparse.Namespace) -> int:
+    from dictation_app.models.catalogue import DEFAULT_MODEL, get_spec
+    from dictation_app.models.download import DownloadProgress, download_model
+    from dictation_app.models.store import ModelStore
+
+    spec = get_spec(args.name or DEFAULT_MODEL)
+
+    def show(progress: DownloadProgress) -> None:
+        done = progress.done_bytes / 1e6
+        total = f"/{progress.total_bytes / 1e6:.0f}" if progress.total_bytes else ""
+        left = f", {progress.seconds_left:.0f} s left" if progress.seconds_left is not None else ""
+        print(
+            f"\r{spec.name}: {done:.1f}{total} MB at {progress.bytes_per_second / 1e6:.1f} MB/s{left}   ",
+            end="", file=sys.stderr, flush=True,
+        )
+
+    path = asyncio.run(download_model(spec, store=ModelStore(), base_url=args.mirror, progress=show))
+    print(file=sys.stderr)
+    print(path)
+    return 0
+
+
+def _models_import(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from dictation_app.models.download import import_model_archive
+    from dictation_app.models.store import ModelStore
+
+    print(asyncio.run(import_model_archive(Path(args.archive), args.name, ModelStore())))
+    return 0
+
+
+def _models_delete(args: argparse.Namespace) -> int:
+    from dictation_app.models.store import ModelStore
+
+    ModelStore().delete(args.name)
     return 0
