@@ -43,13 +43,18 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("-v", "--verbose", action="count", default=0, help="log more to stderr")
     parser.set_defaults(handler=_run_gui)
+    # -v is accepted after a command too; SUPPRESS keeps the top level's count.
+    verbosity = argparse.ArgumentParser(add_help=False)
+    verbosity.add_argument(
+        "-v", "--verbose", action="count", default=argparse.SUPPRESS, help="log more to stderr"
+    )
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
 
-    devices = commands.add_parser("devices", help="list the microphones")
+    devices = commands.add_parser("devices", help="list the microphones", parents=[verbosity])
     devices.set_defaults(handler=_devices)
 
     transcribe = commands.add_parser(
-        "transcribe", help="transcribe a WAV file and print the text on stdout"
+        "transcribe", help="transcribe a WAV file and print the text on stdout", parents=[verbosity]
     )
     transcribe.add_argument("file", help="a WAV file (any rate, width and channel count)")
     transcribe.add_argument(
@@ -75,7 +80,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     transcribe.set_defaults(handler=_transcribe)
 
-    models = commands.add_parser("models", help="manage the offline engine's speech models")
+    models = commands.add_parser(
+        "models", help="manage the offline engine's speech models", parents=[verbosity]
+    )
     models.set_defaults(handler=lambda args: models.print_help() or 2)
     model_commands = models.add_subparsers(metavar="ACTION")
     listing = model_commands.add_parser("list", help="the catalogue, and what is installed")

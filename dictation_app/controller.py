@@ -135,7 +135,8 @@ class DictationController:
 
     @property
     def is_running(self) -> bool:
-        return self._task is not None and not self._task.done()
+        """From ``start()`` until just before ``DictationFinished`` is sent."""
+        return self._session is not None
 
     @property
     def provider(self) -> ProviderInfo:
@@ -187,12 +188,12 @@ class DictationController:
 
     def stop(self) -> None:
         """Stop listening; the last words still arrive."""
-        if self._session is not None and self.is_running:
+        if self._session is not None:
             self._session.stop()
 
     def cancel(self) -> None:
         """End the dictation now, keeping the text so far."""
-        if self._session is not None and self.is_running:
+        if self._session is not None:
             self._cancelled = True
             self._session.cancel()
 

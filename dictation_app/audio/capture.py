@@ -79,7 +79,8 @@ async def capture_frames(
     stats = stats if stats is not None else CaptureStats()
     queue = FrameQueue(queue_frames)
     with hold_portaudio():
-        stream, feed = _open_stream(sd, resolved, _LoopFeed(queue, stats))
+        feed = _LoopFeed(queue, stats)
+        stream = _open_stream(sd, resolved, feed)
         try:
             while True:
                 try:
@@ -138,10 +139,11 @@ class _LoopFeed:
         self.stats.dropped_frames = self.queue.dropped
 
 
-def _open_stream(sd: ModuleType, device: InputDevice, feed: _LoopFeed) -> tuple[Any, _LoopFeed]:
+def _open_stream(sd: ModuleType, device: InputDevice, feed: _LoopFeed) -> Any:
     """Open and start a stream at the first setting the device accepts."""
     loop = asyncio.get_running_loop()
     own_rate = round(device.default_samplerate)
+    # Some hardware devices record only in stereo; the assembler downmixes.
     attempts = [(SAMPLE_RATE, 1), (own_rate, 1), (own_rate, min(device.max_input_channels, 2))]
     error: Exception | None = None
     for samplerate, channels in dict.fromkeys(attempts):
@@ -167,7 +169,7 @@ def _open_stream(sd: ModuleType, device: InputDevice, feed: _LoopFeed) -> tuple[
             error = exc
             continue
         logger.info("recording from %s at %d Hz, %d channel(s)", device.id, samplerate, channels)
-        return stream, feed
+        return stream
     raise DeviceUnavailable(
         f"Could not open the microphone {device.name!r}: {error}.",
         f"Check that it is plugged in and not held by another program, or {_CHANGE_DEVICE}.",

@@ -90,7 +90,7 @@ def find_device(device_id: str | None) -> InputDevice:
     for refresh in (False, True):
         devices = list_input_devices(refresh=refresh)
         for device in devices:
-            if (device.is_default if device_id is None else device.id == device_id):
+            if device.is_default if device_id is None else device.id == device_id:
                 return device
     default = next((device for device in devices if device.is_default), None)
     if device_id is None or default is None:
@@ -100,8 +100,7 @@ def find_device(device_id: str | None) -> InputDevice:
         )
     raise DeviceNotFound(
         f"The microphone {device_id!r} chosen in the settings is not connected.",
-        f"Plug it back in, or choose another input device in the settings"
-        f" (the default input is {default.id!r}).",
+        f"Plug it back in, or choose another input device in the settings (the default input is {default.id!r}).",
     )
 
 

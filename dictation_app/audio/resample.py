@@ -96,7 +96,8 @@ def _mono(block: np.ndarray) -> np.ndarray:
     if samples.ndim == 2:
         if samples.shape[1] == 1:
             return samples[:, 0]
-        return _to_float(samples).mean(axis=1, dtype=np.float32)
+        mixed: np.ndarray = _to_float(samples).mean(axis=1, dtype=np.float32)
+        return mixed
     if samples.ndim != 1:
         raise ValueError(f"audio blocks are (samples,) or (samples, channels), not {samples.shape}")
     return samples

@@ -89,7 +89,10 @@ class DevicePicker(QComboBox):
         self.blockSignals(True)
         self.clear()
         default = next((d for d in devices if d.is_default), None)
-        self.addItem(f"System default ({default.name})" if default else "System default", None)
+        if default is not None:
+            self.addItem(f"System default ({default.name})", None)
+        else:
+            self.addItem("System default" if devices else "System default (no microphone found)", None)
         duplicated = _duplicated_names(devices)
         for device in devices:
             label = f"{device.name} ({device.hostapi})" if device.name in duplicated else device.name

@@ -109,9 +109,14 @@ class HistoryView(QWidget):
         self.list.setItemDelegate(_RecordDelegate(self.list))
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.setUniformItemSizes(True)
-        self.empty = QLabel(reason or "Your dictations are kept here.", self)
+        # Shown inside the empty list, where the user looks for dictations.
+        self.empty = QLabel(reason or "Your dictations will be kept here.", self.list.viewport())
         self.empty.setWordWrap(True)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        placeholder = QVBoxLayout(self.list.viewport())
+        placeholder.setContentsMargins(16, 16, 16, 16)
+        placeholder.addWidget(self.empty)
         self.copy_button = QPushButton("Cop&y", self)
         self.export_button = QPushButton("E&xport…", self)
         self.delete_button = QPushButton("Dele&te", self)
@@ -125,7 +130,6 @@ class HistoryView(QWidget):
         layout.addWidget(title)
         layout.addWidget(self.search)
         layout.addWidget(self.list, 1)
-        layout.addWidget(self.empty)
         layout.addLayout(buttons)
 
         self._search_timer = QTimer(self)
@@ -138,6 +142,7 @@ class HistoryView(QWidget):
         self.export_button.clicked.connect(self.ask_export)
         self.delete_button.clicked.connect(self.ask_delete)
         self.setEnabled(history is not None)
+        self.reason = reason
         self.refresh()
 
     def selected_id(self) -> int | None:
@@ -163,7 +168,9 @@ class HistoryView(QWidget):
             if record.id == chosen:
                 self.list.setCurrentItem(item)
         searching = bool(self.search.text().strip())
-        self.empty.setText("No dictation contains this text." if searching else "Your dictations are kept here.")
+        self.empty.setText(
+            "No dictation contains this text." if searching else "Your dictations will be kept here."
+        )
         self.empty.setVisible(not records)
         self._update_buttons()
 

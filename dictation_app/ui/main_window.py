@@ -99,6 +99,7 @@ class MainWindow(QMainWindow):
         self._connect(hotkey)
         self._show_choices()
         self._restore_layout()
+        self.record_button.setFocus()
 
     # -- the user's actions ------------------------------------------------
 

@@ -13,6 +13,7 @@ happened.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import os
 from typing import Any, Protocol
 
@@ -46,11 +47,20 @@ class Editor(Protocol):
     def set_value(self, value: Any) -> None: ...
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class TestOutcome:
+    ok: bool
+    text: str
+
+
 class ProviderSettingsPage(QWidget):
     """Settings of ``info``: ``apply_options(settings)``,
-    ``store_credentials()``; ``test_finished(ok, text)`` reports a test."""
+    ``store_credentials()``; ``test_finished(TestOutcome)`` reports a test."""
 
-    test_finished = Signal(bool, str)
+    # Not Signal(bool, str): PySide6 6.12 drops a reference to True or False
+    # on every emission of a bool through a Python-declared signal, and the
+    # interpreter aborts at exit once the count runs out.
+    test_finished = Signal(object)
 
     def __init__(self, info: ProviderInfo, controller: DictationController, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -131,7 +141,7 @@ class ProviderSettingsPage(QWidget):
     def _show_result(self, ok: bool, text: str) -> None:
         self.test_result.setText(("✔ " if ok else "✘ ") + text)
         self.test_result.setForegroundRole(QPalette.ColorRole.WindowText)
-        self.test_finished.emit(ok, text)
+        self.test_finished.emit(TestOutcome(ok, text))
 
     def _account_group(self) -> QGroupBox:
         group = QGroupBox("Account", self)
@@ -145,7 +155,7 @@ class ProviderSettingsPage(QWidget):
             self.secrets[field.env] = line
             self._loaded[field.env] = line.text()
             form.addRow(self._label(field.label + ":", line, group), line)
-        note = QLabel(group)
+        note = self.storage_note = QLabel(group)
         note.setWordWrap(True)
         note.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         note.setText(self._storage_note())

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, Signal
 from PySide6.QtGui import QColor, QGuiApplication, QPalette, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -176,6 +176,13 @@ class TranscriptView(QWidget):
             write_export(path, kind, self.text(), dictations)
         except HistoryError as error:
             self.failed.emit(error)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt's name)
+        if event.type() == QEvent.Type.PaletteChange and self._volatile:
+            # The tail's colour is derived from the palette: derive it again.
+            volatile, self._volatile = self._volatile, ""
+            self.show_text(self._stable, volatile)
+        super().changeEvent(event)
 
     def _volatile_format(self) -> QTextCharFormat:
         fmt = QTextCharFormat()

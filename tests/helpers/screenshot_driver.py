@@ -1,0 +1,208 @@
+"""Drive the real main window on a real display and save screenshots.
+
+Run as ``python -m tests.helpers.screenshot_driver OUTDIR`` with ``DISPLAY``
+set and ``QT_QPA_PLATFORM=xcb`` (tests/e2e/test_window_screenshots.py does).
+Only the edges are stand-ins: the iFLYTEK service is the fake on loopback,
+the keyring a dict, the microphone an in-memory tone and the device list a
+fixed one (until a virtual microphone is available on the test machines).
+Prints one JSON line per screenshot.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import keyring
+import qasync
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication, QStyleFactory, QWidget
+
+from dictation_app.controller import DictationController
+from dictation_app.core.settings import Settings
+from dictation_app.desktop.credentials import write_secret
+from dictation_app.desktop.history import History
+from dictation_app.desktop.settings_store import SettingsStore
+from dictation_app.ui.main_window import MainWindow
+from tests.fakes.iflytek_server import FakeIflytek, Result
+from tests.helpers.memory_keyring import MemoryKeyring
+from tests.helpers.tone_source import tone_source
+
+APP_ID, API_KEY, API_SECRET = "app12345", "k" * 32, "s" * 32
+IAT = "iflytek-iat"
+SCRIPTS = {
+    0: [
+        Result(["今天"], pgs="apd"),
+        Result(["天气很好，"], pgs="apd", after_audio_seconds=0.3),
+        Result(["我们去公园散步吧。"], pgs="apd", after_audio_seconds=0.6),
+    ],
+    1: [
+        Result(["下午"], pgs="apd"),
+        Result(["三点"], pgs="apd", after_audio_seconds=0.3),
+        Result(["下午三点开会，"], pgs="rpl", rg=(1, 2), after_audio_seconds=0.6),
+        Result(["记得带上报告"], pgs="apd", after_audio_seconds=0.9),
+    ],
+}
+DICTATING_TEXT = "下午三点开会，记得带上报告"
+
+
+class Device:
+    def __init__(self, hostapi: str, name: str, is_default: bool = False) -> None:
+        self.id, self.name, self.hostapi, self.is_default = f"{hostapi}:{name}", name, hostapi, is_default
+
+
+DEVICES = [Device("ALSA", "pulse"), Device("ALSA", "USB Headset: Audio (hw:1,0)", is_default=True)]
+
+
+class _EventSeen(QObject):
+    """Sets ``seen`` when the watched object receives an event of ``kind``."""
+
+    def __init__(self, kind: QEvent.Type) -> None:
+        super().__init__()
+        self.kind = kind
+        self.seen = asyncio.Event()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() == self.kind:
+            self.seen.set()
+        return False
+
+
+async def shown(widget: QWidget) -> None:
+    """Show ``widget`` and wait until the X server has exposed it."""
+    widget.show()
+    handle = widget.windowHandle()
+    watcher = _EventSeen(QEvent.Type.Expose)
+    handle.installEventFilter(watcher)
+    if not handle.isExposed():
+        await asyncio.wait_for(watcher.seen.wait(), 10)
+    handle.removeEventFilter(watcher)
+
+
+async def repainted_with(app: QApplication, window: QWidget, palette: QPalette) -> None:
+    """Apply ``palette`` and wait until ``window`` has taken it (Qt posts the change)."""
+    watcher = _EventSeen(QEvent.Type.PaletteChange)
+    window.installEventFilter(watcher)
+    app.setPalette(palette)
+    await asyncio.wait_for(watcher.seen.wait(), 10)
+    window.removeEventFilter(watcher)
+
+
+async def until(condition: Callable[[], bool], *signals, timeout: float = 15.0) -> None:  # type: ignore[no-untyped-def]
+    done = asyncio.get_running_loop().create_future()
+
+    def check(*_: object) -> None:
+        if not done.done() and condition():
+            done.set_result(None)
+
+    for signal in signals:
+        signal.connect(check)
+    check()
+    try:
+        await asyncio.wait_for(done, timeout)
+    finally:
+        for signal in signals:
+            signal.disconnect(check)
+
+
+def save(widget: QWidget, out: Path, name: str) -> None:
+    path = out / f"{name}.png"
+    widget.repaint()
+    if not widget.grab().save(str(path)):
+        raise RuntimeError(f"could not save {path}")
+    print(json.dumps({"screenshot": str(path), "width": widget.width(), "height": widget.height()}), flush=True)
+
+
+def dark_palette() -> QPalette:
+    palette = QPalette()
+    for role, colour in (
+        (QPalette.ColorRole.Window, "#2b2b2e"), (QPalette.ColorRole.WindowText, "#e8e8ea"),
+        (QPalette.ColorRole.Base, "#1e1e20"), (QPalette.ColorRole.AlternateBase, "#36363a"),
+        (QPalette.ColorRole.Text, "#e8e8ea"), (QPalette.ColorRole.Button, "#38383c"),
+        (QPalette.ColorRole.ButtonText, "#e8e8ea"), (QPalette.ColorRole.Highlight, "#3d7be0"),
+        (QPalette.ColorRole.HighlightedText, "#ffffff"), (QPalette.ColorRole.PlaceholderText, "#8d8d93"),
+        (QPalette.ColorRole.Mid, "#4a4a50"), (QPalette.ColorRole.ToolTipBase, "#36363a"),
+        (QPalette.ColorRole.ToolTipText, "#e8e8ea"),
+    ):
+        palette.setColor(role, QColor(colour))
+    for role in (QPalette.ColorRole.Text, QPalette.ColorRole.WindowText, QPalette.ColorRole.ButtonText):
+        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor("#77777d"))
+    return palette
+
+
+async def drive(app: QApplication, out: Path) -> None:
+    keyring.set_keyring(MemoryKeyring())
+    for name, value in (("IFLYTEK_APP_ID", APP_ID), ("IFLYTEK_API_KEY", API_KEY), ("IFLYTEK_API_SECRET", API_SECRET)):
+        write_secret(name, value)
+    async with FakeIflytek(api_key=API_KEY, api_secret=API_SECRET, app_id=APP_ID, script=SCRIPTS) as server:
+        settings = Settings()
+        settings.set("provider", IAT)
+        settings.set(f"{IAT}.endpoint", server.url)
+        settings.set("device_id", DEVICES[1].id)
+        history = History()
+        controller = DictationController(
+            settings, store=SettingsStore(), history=history, source_factory=lambda device_id: tone_source()
+        )
+        window = MainWindow(controller, history, device_lister=lambda refresh=False: DEVICES)
+        window.resize(1100, 700)
+        await shown(window)
+        save(window, out, "main-idle")
+
+        bridge = window.bridge
+        window.record_button.click()
+        await until(lambda: "公园散步吧。" in window.transcript.text(), bridge.transcript_changed)
+        window.record_button.click()
+        await until(lambda: not controller.is_running, bridge.finished)
+
+        window.record_button.click()
+        await until(lambda: window.transcript.volatile_text() == DICTATING_TEXT, bridge.transcript_changed)
+        save(window, out, "main-dictating")
+        light, style = app.palette(), app.style().name()
+        app.setStyle(QStyleFactory.create("Fusion"))
+        await repainted_with(app, window, dark_palette())
+        save(window, out, "main-dictating-dark")
+        app.setStyle(QStyleFactory.create(style))
+        await repainted_with(app, window, light)
+        window.record_button.click()
+        await until(lambda: not controller.is_running, bridge.finished)
+
+        write_secret("IFLYTEK_API_SECRET", "wrong" * 6)
+        window.record_button.click()
+        await until(lambda: not controller.is_running, bridge.finished)
+        save(window, out, "main-error")
+        write_secret("IFLYTEK_API_SECRET", API_SECRET)
+        window.banner.close_banner()
+
+        dialog = window.open_settings()
+        await shown(dialog)
+        page = dialog.pages[IAT]
+        page.test_button.click()
+        await until(lambda: page.test_result.text().startswith("✔"), page.test_finished)
+        save(dialog, out, "settings-dialog")
+        dialog.engines.setCurrentRow(0)
+        save(dialog, out, "settings-dialog-offline")
+        dialog.reject()
+        window.close()
+        await controller.aclose()
+        history.close()
+
+
+def main(argv: list[str]) -> int:
+    out = Path(argv[1])
+    out.mkdir(parents=True, exist_ok=True)
+    app = QApplication(argv[:1])
+    app.setApplicationDisplayName("Dictation")
+    app.setQuitOnLastWindowClosed(False)
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    with loop:
+        loop.run_until_complete(drive(app, out))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
