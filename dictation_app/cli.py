@@ -1,6 +1,8 @@
 """The command line: the window by default, and commands for scripts.
 
-``dictation-app``                      start the app (the window)
+``dictation-app``                      start the app (the window), or show the running one
+``dictation-app --toggle|--start|--stop``  drive dictation in the running app (for desktop
+                                       shortcuts); --start/--toggle start the app if needed
 ``dictation-app devices``              list microphones
 ``dictation-app transcribe FILE``      transcribe a WAV file, print the text
 ``dictation-app models ...``           list, download, import or delete offline models
@@ -26,6 +28,8 @@ logger = logging.getLogger("dictation_app")
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    if args.instance_command and args.handler is not _run_gui:
+        parser.error(f"--{args.instance_command} cannot be combined with a command")
     _configure_logging(args.verbose)
     try:
         return int(args.handler(args))
@@ -42,6 +46,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("-v", "--verbose", action="count", default=0, help="log more to stderr")
+    remote = parser.add_mutually_exclusive_group()
+    for command, help_text in (
+        ("toggle", "start or stop dictating in the running app (starting it if needed)"),
+        ("start", "start dictating in the running app (starting it if needed)"),
+        ("stop", "stop dictating in the running app"),
+    ):
+        remote.add_argument(
+            f"--{command}", dest="instance_command", action="store_const", const=command, help=help_text
+        )
     parser.set_defaults(handler=_run_gui)
     # -v is accepted after a command too; SUPPRESS keeps the top level's count.
     verbosity = argparse.ArgumentParser(add_help=False)
@@ -115,9 +128,21 @@ def _report(error: DictationError) -> None:
 
 
 def _run_gui(args: argparse.Namespace) -> int:
+    """Hand the command to the running instance if there is one (a plain
+    launch asks it to show its window), else start the app."""
+    from dictation_app.desktop.single_instance import InstanceCommand, send_to_running
+
+    command = InstanceCommand(args.instance_command or "show")
+    if send_to_running(command.args):
+        return 0
+    if command is InstanceCommand.STOP:
+        print("dictation-app is not running; there is nothing to stop.", file=sys.stderr)
+        return 0
     from dictation_app.ui.app import run_app
 
-    return run_app()
+    if command is InstanceCommand.SHOW:
+        return run_app()
+    return run_app(start_dictation=True)
 
 
 def _devices(args: argparse.Namespace) -> int:

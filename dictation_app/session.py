@@ -269,35 +269,20 @@ class DictationSession:
 
     async def _drive_once(self, run: Run) -> None:
         events = aiter(self.provider.transcribe(run.queue))
-        last_answer = self.clock()
+        watchdog = _Watchdog(self, run)
         pending: asyncio.Future[TranscriptEvent] | None = None
-        drained_at: float | None = None
         try:
             while True:
                 pending = asyncio.ensure_future(anext(events))
-                poll = min(1.0, self.stall_seconds / 4, self.finish_timeout / 4)
-                while not (await asyncio.wait({pending}, timeout=poll))[0]:
-                    if drained_at is None and run.queue.closed and not len(run.queue):
-                        drained_at = self.clock()
-                    if drained_at is not None and self.clock() - drained_at > self.finish_timeout:
-                        pending.cancel()
-                        raise StopTimedOut(
-                            f"The speech service sent no last result within {self.finish_timeout:g} s.",
-                            "The text received so far is kept; check your network and try again.",
-                        )
-                    if self._stalled(run, last_answer):
-                        pending.cancel()
-                        raise ServiceStalled(
-                            f"The speech service stopped answering for {self.stall_seconds:g} s.",
-                            "Check your network; the app reconnects by itself.",
-                        )
+                while not (await asyncio.wait({pending}, timeout=watchdog.poll))[0]:
+                    watchdog.check()
                 try:
                     event = pending.result()
                 except StopAsyncIteration:
                     raise ServiceStalled(
                         "The speech service ended without its last result.", "Try again."
                     ) from None
-                last_answer = self.clock()
+                watchdog.answered()
                 if isinstance(event, SessionEnded):
                     return
                 self._handle(run, event)
@@ -306,14 +291,6 @@ class DictationSession:
                 pending.cancel()
                 await asyncio.wait({pending})
             await events.aclose()  # type: ignore[attr-defined]
-
-    def _stalled(self, run: Run, last_answer: float) -> bool:
-        """Speech went out for a while and nothing at all came back."""
-        if self.clock() - last_answer < self.stall_seconds:
-            return False
-        consumed = run.frames[run.answered : len(run.frames) - len(run.queue)]
-        speech = sum(FRAME_SECONDS for frame in consumed if frame.rms >= PAUSE_RMS)
-        return speech >= self.stall_seconds / 2
 
     def _handle(self, run: Run, event: TranscriptEvent) -> None:
         if isinstance(event, Status):
@@ -348,3 +325,46 @@ class DictationSession:
     def _emit(self, update: SessionUpdate) -> None:
         for listener in self._listeners:
             listener(update)
+
+
+class _Watchdog:
+    """Notices, for one connection, a service that answers nothing while
+    speech is sent (a stall), or that sends no last result in time once all
+    the audio has gone out."""
+
+    def __init__(self, session: DictationSession, run: Run) -> None:
+        self.session = session
+        self.run = run
+        self.poll = min(1.0, session.stall_seconds / 4, session.finish_timeout / 4)
+        self.last_answer = session.clock()
+        self.drained_at: float | None = None
+
+    def answered(self) -> None:
+        self.last_answer = self.session.clock()
+
+    def check(self) -> None:
+        now = self.session.clock()
+        queue = self.run.queue
+        if self.drained_at is None and queue.closed and not len(queue):
+            self.drained_at = now
+        if self.drained_at is not None and now - self.drained_at > self.session.finish_timeout:
+            raise StopTimedOut(
+                f"The speech service sent no last result within {self.session.finish_timeout:g} s.",
+                "The text received so far is kept; check your network and try again.",
+            )
+        if self._stalled(now):
+            raise ServiceStalled(
+                f"The speech service stopped answering for {self.session.stall_seconds:g} s.",
+                "Check your network; the app reconnects by itself.",
+            )
+
+    def _stalled(self, now: float) -> bool:
+        """Speech went out for a while and nothing at all came back (only a
+        network service can stall; a local engine may just be slow)."""
+        stall_seconds = self.session.stall_seconds
+        if not self.session.provider.info.needs_network or now - self.last_answer < stall_seconds:
+            return False
+        run = self.run
+        consumed = run.frames[run.answered : len(run.frames) - len(run.queue)]
+        speech = sum(FRAME_SECONDS for frame in consumed if frame.rms >= PAUSE_RMS)
+        return speech >= stall_seconds / 2

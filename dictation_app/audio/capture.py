@@ -79,8 +79,7 @@ async def capture_frames(
     stats = stats if stats is not None else CaptureStats()
     queue = FrameQueue(queue_frames)
     with hold_portaudio():
-        feed = _LoopFeed(queue, stats)
-        stream = _open_stream(sd, resolved, feed)
+        stream, feed = _open_stream(sd, resolved, queue, stats)
         try:
             while True:
                 try:
@@ -108,27 +107,21 @@ async def capture_frames(
 class _LoopFeed:
     """The loop's end of the bridge: blocks → ``FrameAssembler`` → queue."""
 
-    def __init__(self, queue: FrameQueue, stats: CaptureStats) -> None:
+    def __init__(self, samplerate: int, queue: FrameQueue, stats: CaptureStats) -> None:
+        self.assembler = FrameAssembler(samplerate)
         self.queue = queue
         self.stats = stats
-        self.assembler: FrameAssembler | None = None
         # Set on the loop before our own close; read by the audio thread so
         # that the stream ending because we closed it is not taken for a
         # vanished device.
         self.closing = False
 
-    def start(self, samplerate: int) -> None:
-        self.assembler = FrameAssembler(samplerate)
-        self.stats.samplerate = samplerate
-
     def on_block(self, block: np.ndarray, captured_at: float, status: Any) -> None:
-        assert self.assembler is not None
         if status.input_overflow:
             self.stats.overflows += 1
         self._put(self.assembler.push(block, captured_at))
 
     def on_finished(self) -> None:
-        assert self.assembler is not None
         self._put(self.assembler.flush())
         self.queue.close()
 
@@ -139,15 +132,16 @@ class _LoopFeed:
         self.stats.dropped_frames = self.queue.dropped
 
 
-def _open_stream(sd: ModuleType, device: InputDevice, feed: _LoopFeed) -> Any:
-    """Open and start a stream at the first setting the device accepts."""
+def _open_stream(sd: ModuleType, device: InputDevice, queue: FrameQueue, stats: CaptureStats) -> tuple[Any, _LoopFeed]:
+    """Open and start a stream at the first setting the device accepts;
+    return it with the feed its callbacks fill."""
     loop = asyncio.get_running_loop()
     own_rate = round(device.default_samplerate)
     # Some hardware devices record only in stereo; the assembler downmixes.
     attempts = [(SAMPLE_RATE, 1), (own_rate, 1), (own_rate, min(device.max_input_channels, 2))]
     error: Exception | None = None
     for samplerate, channels in dict.fromkeys(attempts):
-        feed.start(samplerate)
+        feed = _LoopFeed(samplerate, queue, stats)
         try:
             stream = sd.InputStream(
                 device=device.index,
@@ -169,7 +163,8 @@ def _open_stream(sd: ModuleType, device: InputDevice, feed: _LoopFeed) -> Any:
             error = exc
             continue
         logger.info("recording from %s at %d Hz, %d channel(s)", device.id, samplerate, channels)
-        return stream
+        stats.samplerate = samplerate
+        return stream, feed
     raise DeviceUnavailable(
         f"Could not open the microphone {device.name!r}: {error}.",
         f"Check that it is plugged in and not held by another program, or {_CHANGE_DEVICE}.",

@@ -69,7 +69,7 @@ class FrameQueue:
 
     def get_ready(self, limit: int) -> list[Frame]:
         """Take up to ``limit`` frames that are already queued, without waiting."""
-        taken = []
+        taken: list[Frame] = []
         while self._frames and len(taken) < limit:
             taken.append(self._frames.popleft())
         self._wake_producer()

@@ -23,6 +23,7 @@ from dictation_app.core.errors import DictationError
 from dictation_app.desktop.history import History, HistoryError
 from dictation_app.desktop.settings_store import SettingsStore
 from dictation_app.ui.main_window import MainWindow
+from dictation_app.ui.refcount_guard import make_singletons_immortal
 from dictation_app.ui.resources import app_icon
 
 logger = logging.getLogger(__name__)
@@ -30,6 +31,7 @@ logger = logging.getLogger(__name__)
 
 def run_app(argv: Sequence[str] | None = None) -> int:
     """Show the window and run until it is closed; returns the exit status."""
+    make_singletons_immortal()
     QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
     app = QApplication.instance() or QApplication(list(argv if argv is not None else sys.argv))
     assert isinstance(app, QApplication)

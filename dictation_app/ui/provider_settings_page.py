@@ -57,9 +57,8 @@ class ProviderSettingsPage(QWidget):
     """Settings of ``info``: ``apply_options(settings)``,
     ``store_credentials()``; ``test_finished(TestOutcome)`` reports a test."""
 
-    # Not Signal(bool, str): PySide6 6.12 drops a reference to True or False
-    # on every emission of a bool through a Python-declared signal, and the
-    # interpreter aborts at exit once the count runs out.
+    # Not Signal(bool, str): PySide6 6.12 loses a reference to the bool on
+    # every emission (see refcount_guard).
     test_finished = Signal(object)
 
     def __init__(self, info: ProviderInfo, controller: DictationController, parent: QWidget | None = None) -> None:

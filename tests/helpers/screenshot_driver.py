@@ -28,6 +28,7 @@ from dictation_app.desktop.credentials import write_secret
 from dictation_app.desktop.history import History
 from dictation_app.desktop.settings_store import SettingsStore
 from dictation_app.ui.main_window import MainWindow
+from dictation_app.ui.refcount_guard import make_singletons_immortal
 from tests.fakes.iflytek_server import FakeIflytek, Result
 from tests.helpers.memory_keyring import MemoryKeyring
 from tests.helpers.tone_source import tone_source
@@ -194,6 +195,7 @@ async def drive(app: QApplication, out: Path) -> None:
 def main(argv: list[str]) -> int:
     out = Path(argv[1])
     out.mkdir(parents=True, exist_ok=True)
+    make_singletons_immortal()
     app = QApplication(argv[:1])
     app.setApplicationDisplayName("Dictation")
     app.setQuitOnLastWindowClosed(False)

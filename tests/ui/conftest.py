@@ -7,6 +7,10 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from dictation_app.ui.refcount_guard import make_singletons_immortal  # noqa: E402
+
+make_singletons_immortal()  # as the app does, before any Qt call
+
 import keyring  # noqa: E402
 import pytest  # noqa: E402
 import qasync  # noqa: E402

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sys
 from collections.abc import Callable
 
 import pytest
@@ -250,3 +251,13 @@ def test_record_button_offers_stop_while_dictating_and_shows_the_hotkey(qtbot, s
     assert window.record_button.hotkey == "Ctrl+Alt+D" and "Ctrl+Alt+D" in window.record_button.toolTip()
     window.record_button.set_state(state)
     assert window.record_button.text() == "&Stop dictation"
+
+
+def test_void_qt_calls_cannot_exhaust_none(qtbot):
+    """PySide6 6.12 on CPython 3.11 loses a reference to None per void call
+    (see dictation_app.ui.refcount_guard); the guard must outlast any run."""
+    window = make_window(qtbot, Settings())
+    before = sys.getrefcount(None)
+    for _ in range(10_000):
+        window.level_meter.update()
+    assert sys.getrefcount(None) > 1 << 30 or before - sys.getrefcount(None) < 100
