@@ -82,11 +82,22 @@ Subscriber = Callable[[ControllerUpdate], None]
 
 def open_microphone(device_id: str | None) -> AsyncIterable[Frame]:
     """The default source: the microphone ``device_id`` (imported lazily:
-    PortAudio is not needed until the first dictation)."""
+    PortAudio is not needed until the first dictation). Raises DictationError."""
     from dictation_app.audio.capture import capture_frames
     from dictation_app.audio.devices import find_device
 
-    return capture_frames(find_device(device_id))
+    try:
+        return capture_frames(find_device(device_id))
+    except OSError as exc:
+        raise audio_system_error(exc) from exc
+
+
+def audio_system_error(exc: OSError) -> DictationError:
+    """The error for a PortAudio library that cannot be loaded or started."""
+    return DictationError(
+        f"The sound system could not be started ({exc}).",
+        "Install PortAudio (Debian and Ubuntu: sudo apt install libportaudio2) and restart the app.",
+    )
 
 
 def provider_options(settings: Settings, info: ProviderInfo) -> ProviderOptions:
@@ -243,7 +254,7 @@ class DictationController:
             self._save_stable(session)
             self._finish_history(session)
             segments = tuple(
-                SegmentRecord(s.text, s.start, s.end) for s in session.transcript.stable_segments
+                SegmentRecord(s.text, s.start, s.end) for s in session.transcript.stable_segments if s.text
             )
             self._session = None
             self._emit(DictationFinished(segments, time.monotonic() - started, session.error))

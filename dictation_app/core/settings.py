@@ -80,8 +80,8 @@ class Flag(SettingType):
     """An on/off option a service takes as 0 or 1; true and false are accepted."""
 
     def to_py(self, value: object) -> int:
-        if value in (0, 1) and not isinstance(value, float):
-            return int(value)  # type: ignore[call-overload]
+        if isinstance(value, int) and value in (0, 1):  # bool is an int too
+            return int(value)
         raise self._invalid(value)
 
     def describe(self) -> str:

@@ -20,19 +20,16 @@ from __future__ import annotations
 import dataclasses
 import enum
 import json
-import os
 import sqlite3
 import time
 from collections.abc import Sequence
 from pathlib import Path
-
-import platformdirs
+from typing import Any
 
 from dictation_app.core.errors import DictationError
 from dictation_app.core.text import join_pieces
+from dictation_app.paths import data_dir
 
-APP_NAME = "dictation-app"
-DATA_DIR_ENV = "DICTATION_APP_DATA_DIR"
 FILE_NAME = "history.sqlite3"
 SCHEMA_VERSION = 1
 
@@ -96,10 +93,6 @@ class DictationRecord:
     def duration(self) -> float:
         return max(0.0, (self.ended_at or self.started_at) - self.started_at)
 
-
-def data_dir() -> Path:
-    override = os.environ.get(DATA_DIR_ENV)
-    return Path(override) if override else Path(platformdirs.user_data_dir(APP_NAME))
 
 
 class History:
@@ -230,7 +223,7 @@ class History:
                 "pane still holds the text.",
             ) from exc
 
-    def _read(self, sql: str, params: tuple[object, ...]) -> list[tuple[object, ...]]:
+    def _read(self, sql: str, params: tuple[object, ...]) -> list[tuple[Any, ...]]:
         try:
             return self._db.execute(sql, params).fetchall()
         except sqlite3.Error as exc:
@@ -259,9 +252,10 @@ def timed_segments(dictations: Sequence[Dictated]) -> list[SegmentRecord]:
     timed: list[SegmentRecord] = []
     offset = 0.0
     for segments, duration in dictations:
-        if all(s.start is not None and s.end is not None for s in segments):
-            timed += [SegmentRecord(s.text, offset + s.start, offset + s.end) for s in segments]  # type: ignore[operator]
-            length = max([duration, *(s.end for s in segments if s.end is not None)])
+        spans = [(s.start, s.end) for s in segments if s.start is not None and s.end is not None]
+        if len(spans) == len(segments):
+            timed += [SegmentRecord(s.text, offset + a, offset + b) for s, (a, b) in zip(segments, spans)]
+            length = max([duration, *(end for _, end in spans)])
         else:
             length = max(duration, 0.5 * len(segments))
             total = sum(max(len(s.text), 1) for s in segments)

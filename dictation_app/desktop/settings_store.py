@@ -21,13 +21,10 @@ import tempfile
 import time
 from pathlib import Path
 
-import platformdirs
-
 from dictation_app.core.errors import DictationError
 from dictation_app.core.settings import Settings, SettingsError, UnknownSetting
+from dictation_app.paths import config_dir
 
-APP_NAME = "dictation-app"
-CONFIG_DIR_ENV = "DICTATION_APP_CONFIG_DIR"
 FILE_NAME = "settings.json"
 VERSION = 1
 
@@ -44,10 +41,6 @@ class LoadResult:
     settings: Settings
     warning: SettingsFileError | None = None
 
-
-def config_dir() -> Path:
-    override = os.environ.get(CONFIG_DIR_ENV)
-    return Path(override) if override else Path(platformdirs.user_config_dir(APP_NAME))
 
 
 class SettingsStore:

@@ -19,11 +19,9 @@ import shutil
 import tempfile
 from pathlib import Path
 
-import platformdirs
-
 from dictation_app.models.errors import UnknownModel
+from dictation_app.paths import data_dir
 
-APP_NAME = "dictation-app"
 MARKER = ".installed"
 
 
@@ -109,7 +107,7 @@ class ModelStore:
 
 
 def default_root() -> Path:
-    return Path(platformdirs.user_data_dir(APP_NAME)) / "models"
+    return data_dir() / "models"
 
 
 def _checked_name(name: str) -> str:

@@ -9,7 +9,9 @@ cannot be opened, dictation still works and the banner says so).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import signal
 import sys
 from collections.abc import Sequence
 
@@ -83,6 +85,11 @@ async def _run(app: QApplication) -> int:
     window, controller, history = open_window()
     closed = asyncio.Event()
     app.lastWindowClosed.connect(closed.set)
+    loop = asyncio.get_running_loop()
+    for number in (signal.SIGINT, signal.SIGTERM):
+        # Ctrl+C in a terminal, or a session logout: close like the window's X.
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(number, window.close)
     window.show()
     await closed.wait()
     await controller.aclose()

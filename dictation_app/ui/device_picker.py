@@ -13,19 +13,27 @@ from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QComboBox, QWidget
+from PySide6.QtGui import QPaintEvent, QShowEvent
+from PySide6.QtWidgets import QComboBox, QStyle, QStyleOptionComboBox, QStylePainter, QWidget
 
+from dictation_app.controller import audio_system_error
 from dictation_app.core.errors import DictationError
 
 
 class Device(Protocol):
     """What the picker reads of ``dictation_app.audio.devices.InputDevice``."""
 
-    id: str
-    name: str
-    hostapi: str
-    is_default: bool
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def hostapi(self) -> str: ...
+
+    @property
+    def is_default(self) -> bool: ...
 
 
 Lister = Callable[..., Sequence[Any]]
@@ -36,7 +44,10 @@ def system_lister(refresh: bool = False) -> Sequence[Device]:
     # Imported on first use: PortAudio starts slowly and the window comes first.
     from dictation_app.audio.devices import list_input_devices
 
-    return list_input_devices(refresh=refresh)
+    try:
+        return list_input_devices(refresh=refresh)
+    except OSError as exc:
+        raise audio_system_error(exc) from exc
 
 
 class DevicePicker(QComboBox):
@@ -84,6 +95,20 @@ class DevicePicker(QComboBox):
         if not self._listed:
             self.refresh()
         super().showEvent(event)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        # Device names run long ("USB Headset: Audio (hw:1,0)"): elide, never clip.
+        painter = QStylePainter(self)
+        option = QStyleOptionComboBox()
+        self.initStyleOption(option)
+        painter.drawComplexControl(QStyle.ComplexControl.CC_ComboBox, option)
+        field = self.style().subControlRect(
+            QStyle.ComplexControl.CC_ComboBox, option, QStyle.SubControl.SC_ComboBoxEditField, self
+        )
+        option.currentText = self.fontMetrics().elidedText(
+            option.currentText, Qt.TextElideMode.ElideRight, field.width() - 4
+        )
+        painter.drawControl(QStyle.ControlElement.CE_ComboBoxLabel, option)
 
     def _fill(self, devices: Sequence[Device]) -> None:
         self.blockSignals(True)

@@ -79,7 +79,7 @@ class _RecordDelegate(QStyledItemDelegate):
         painter.drawText(QRect(box.left(), box.top(), box.width(), line), Qt.AlignmentFlag.AlignLeft, index.data(HEADER_ROLE))
         painter.setFont(option.font)
         painter.setPen(colour)
-        shown = option.fontMetrics.elidedText(" ".join(text.split()) or "(no text)", Qt.TextElideMode.ElideRight, box.width())
+        shown = option.fontMetrics.elidedText(" ".join(text.split()), Qt.TextElideMode.ElideRight, box.width())
         painter.drawText(QRect(box.left(), box.top() + line, box.width(), line), Qt.AlignmentFlag.AlignLeft, shown)
         painter.restore()
 
@@ -142,7 +142,6 @@ class HistoryView(QWidget):
         self.export_button.clicked.connect(self.ask_export)
         self.delete_button.clicked.connect(self.ask_delete)
         self.setEnabled(history is not None)
-        self.reason = reason
         self.refresh()
 
     def selected_id(self) -> int | None:
@@ -160,7 +159,8 @@ class HistoryView(QWidget):
             return
         self.list.clear()
         for record in records:
-            item = QListWidgetItem(record.text)
+            preview = record.text or (f"No text: {record.error}" if record.error else "(no text)")
+            item = QListWidgetItem(preview)
             item.setData(ID_ROLE, record.id)
             item.setData(HEADER_ROLE, describe(record))
             item.setToolTip(record.error or record.text[:500])
@@ -175,9 +175,13 @@ class HistoryView(QWidget):
         self._update_buttons()
 
     def copy_selected(self) -> None:
-        item = self.list.currentItem()
-        if item is not None:
-            QGuiApplication.clipboard().setText(item.text())
+        chosen = self.selected_id()
+        if chosen is None or self.history is None:
+            return
+        try:
+            QGuiApplication.clipboard().setText(self.history.text(chosen))
+        except HistoryError as error:
+            self.failed.emit(error)
 
     def ask_export(self) -> None:
         chosen = self.selected_id()

@@ -37,10 +37,6 @@ class LevelMeter(QWidget):
         self.setAccessibleName("Input level")
         self.setToolTip("Microphone input level")
 
-    @property
-    def level(self) -> float:
-        return self._level
-
     def set_level(self, rms: float, peak: float) -> None:
         self._level = max(level_fraction(rms), self._level - FALL_PER_UPDATE)
         self._peak = max(level_fraction(peak), self._peak - FALL_PER_UPDATE / 2)

@@ -10,6 +10,7 @@ restored on start.
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 
 from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QPushButton,
     QSplitter,
@@ -96,7 +98,7 @@ class MainWindow(QMainWindow):
 
         self._lay_out()
         self._make_menus()
-        self._connect(hotkey)
+        self._connect()
         self._show_choices()
         self._restore_layout()
         self.record_button.setFocus()
@@ -190,14 +192,17 @@ class MainWindow(QMainWindow):
         help_menu = self.menuBar().addMenu("&Help")
         self._action(help_menu, "&About Dictation", self._about)
 
-    def _action(self, menu, text, slot, shortcut=None) -> QAction:  # type: ignore[no-untyped-def]
+    def _action(
+        self, menu: QMenu, text: str, slot: Callable[[], object],
+        shortcut: QKeySequence | QKeySequence.StandardKey | None = None,
+    ) -> QAction:
         action = menu.addAction(text)
         action.triggered.connect(slot)
         if shortcut is not None:
             action.setShortcut(shortcut)
         return action
 
-    def _connect(self, hotkey: str) -> None:
+    def _connect(self) -> None:
         bridge = self.bridge
         bridge.started.connect(self._on_started)
         bridge.transcript_changed.connect(self.transcript.show_text)
@@ -217,8 +222,6 @@ class MainWindow(QMainWindow):
         self.transcript.failed.connect(self.banner.show_error)
         self.history_view.failed.connect(self.banner.show_error)
         QShortcut(QKeySequence("F5"), self, self.device_picker.refresh)
-        # Works while the window has focus; the global hotkey comes from desktop/.
-        QShortcut(QKeySequence(hotkey), self, self.controller.toggle)
 
     # -- reacting ----------------------------------------------------------
 

@@ -15,11 +15,11 @@ from __future__ import annotations
 import copy
 import dataclasses
 import os
-from typing import Any, Protocol
 
 from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QIcon, QPainter, QPainterPath, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import (
+    QCheckBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -36,15 +36,8 @@ from dictation_app.core.errors import DictationError
 from dictation_app.core.settings import Settings, provider_settings
 from dictation_app.desktop.credentials import KeyringUnavailable, read_secret, write_secret
 from dictation_app.providers.base import CredentialField, ProviderInfo
+from dictation_app.ui.model_picker import ModelPicker
 from dictation_app.ui.setting_editor import SettingEditor
-
-
-class Editor(Protocol):
-    input: QWidget
-
-    def value(self) -> Any: ...
-
-    def set_value(self, value: Any) -> None: ...
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -66,7 +59,7 @@ class ProviderSettingsPage(QWidget):
         self.info = info
         self.controller = controller
         self.secrets: dict[str, QLineEdit] = {}
-        self.editors: dict[str, Editor] = {}
+        self.editors: dict[str, SettingEditor | ModelPicker] = {}
         self.keyring_error: KeyringUnavailable | None = None
         self._loaded: dict[str, str] = {}
         # Letters taken by Test and by the dialog's OK and Cancel buttons.
@@ -164,24 +157,21 @@ class ProviderSettingsPage(QWidget):
         return group
 
     def _options_group(self) -> QGroupBox:
-        group = QGroupBox("Connection and options" if self.info.needs_network else "Engine", self)
+        group = QGroupBox("Connection and options" if self.info.needs_network else "Offline engine", self)
         form = QFormLayout(group)
         for setting in provider_settings(self.info.id):
-            editor: Editor
+            editor: SettingEditor | ModelPicker
             if setting.key == "local.model":
-                from dictation_app.ui.model_picker import ModelPicker
-
                 editor = ModelPicker(parent=group)
             else:
                 editor = SettingEditor(setting, group)
             editor.set_value(self.controller.settings.get(setting.key))
             self.editors[setting.key] = editor
-            widget = editor if isinstance(editor, QWidget) else editor.input
-            if isinstance(editor, SettingEditor) and editor.is_check_box:
-                editor.input.setText(self._mnemonic(setting.label))  # type: ignore[attr-defined]
-                form.addRow("", widget)
+            if isinstance(editor.input, QCheckBox):
+                editor.input.setText(self._mnemonic(setting.label))
+                form.addRow("", editor)
             else:
-                form.addRow(self._label(setting.label + ":", editor.input, group), widget)
+                form.addRow(self._label(setting.label + ":", editor.input, group), editor)
         return group
 
     def _label(self, text: str, buddy: QWidget, parent: QWidget) -> QLabel:

@@ -35,12 +35,6 @@ class RecordButton(QPushButton):
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self._update_tooltip()
 
-    def set_hotkey(self, hotkey: str) -> None:
-        self.hotkey = hotkey
-        self._update_tooltip()
-        self.updateGeometry()
-        self.update()
-
     def set_state(self, state: SessionState) -> None:
         if state in (SessionState.CONNECTING, SessionState.LISTENING):
             self.mode = "stop"

@@ -1,40 +1,19 @@
-"""Finding files shipped beside the code (the app icon).
+"""The app icon, found with :mod:`dictation_app.desktop.resources`.
 
-Resources live in ``resources/`` at the top of the checkout. In a
-PyInstaller bundle they are added with ``--add-data resources:resources`` and
-found under ``sys._MEIPASS``; in a checkout (or an editable install) they sit
-two folders above this package. When neither holds the file (a plain wheel
-install, which carries only the package) the icon theme's microphone stands
-in, so a missing file never stops the app.
+In a checkout the icon is ``resources/icons/dictation-app.svg``; a
+PyInstaller bundle carries it with ``--add-data resources:resources``. When
+neither holds it (a plain wheel install carries only the package) the icon
+theme's microphone stands in, so a missing file never stops the app.
 """
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 from PySide6.QtGui import QIcon
+
+from dictation_app.desktop.resources import resource_path
 
 APP_ICON = "icons/dictation-app.svg"
 FALLBACK_THEME_ICON = "audio-input-microphone"
-
-
-def resource_roots() -> list[Path]:
-    roots = []
-    bundle = getattr(sys, "_MEIPASS", None)
-    if bundle:
-        roots.append(Path(bundle) / "resources")
-    roots.append(Path(__file__).resolve().parents[2] / "resources")
-    return roots
-
-
-def resource_path(relative: str) -> Path | None:
-    """The first existing ``relative`` under the resource roots, or ``None``."""
-    for root in resource_roots():
-        candidate = root / relative
-        if candidate.is_file():
-            return candidate
-    return None
 
 
 def app_icon() -> QIcon:

@@ -17,7 +17,7 @@ from dictation_app.controller import (
     ProblemReported,
 )
 from dictation_app.core.events import ProviderFailed
-from dictation_app.session import AudioLevel, SessionState, StateChanged, TranscriptChanged
+from dictation_app.session import AudioLevel, StateChanged, TranscriptChanged
 
 
 class SessionBridge(QObject):
@@ -44,7 +44,6 @@ class SessionBridge(QObject):
 
     def __init__(self, controller: DictationController, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.state = SessionState.IDLE
         self._stable = ""
         self._volatile = ""
         controller.subscribe(self._on_update)
@@ -55,7 +54,6 @@ class SessionBridge(QObject):
         elif isinstance(update, AudioLevel):
             self.level_changed.emit(update.rms, update.peak)
         elif isinstance(update, StateChanged):
-            self.state = update.state
             self.state_changed.emit(update.state)
         elif isinstance(update, ProviderFailed):
             self.failed.emit(update.error)

@@ -56,10 +56,6 @@ class SettingEditor(QWidget):
         self.setFocusProxy(self.input)
         self._inner = inner
 
-    @property
-    def is_check_box(self) -> bool:
-        return isinstance(self.input, QCheckBox)
-
     def value(self) -> Any:
         widget = self.input
         if isinstance(widget, QCheckBox):

@@ -61,6 +61,7 @@ class TranscriptView(QWidget):
         super().__init__(parent)
         self.editor = QPlainTextEdit(self)
         self.editor.setAccessibleName("Transcript")
+        self.editor.setTabChangesFocus(True)  # Tab moves on, as everywhere else in the window
         self.editor.setPlaceholderText("Press Start dictation and speak: the text appears here.")
         font = self.editor.font()
         font.setPointSizeF(font.pointSizeF() * 1.2)

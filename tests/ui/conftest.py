@@ -16,8 +16,7 @@ import pytest  # noqa: E402
 import qasync  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from dictation_app.desktop.history import DATA_DIR_ENV  # noqa: E402
-from dictation_app.desktop.settings_store import CONFIG_DIR_ENV  # noqa: E402
+from dictation_app.paths import CONFIG_DIR_ENV, DATA_DIR_ENV  # noqa: E402
 from tests.helpers.memory_keyring import MemoryKeyring  # noqa: E402
 
 CREDENTIAL_ENV = ("IFLYTEK_APP_ID", "IFLYTEK_API_KEY", "IFLYTEK_API_SECRET")

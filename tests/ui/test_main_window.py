@@ -110,6 +110,10 @@ async def test_partial_text_is_shown_distinct_then_replaced_by_the_corrected_fin
     store_credentials(memory_keyring)
     async with FakeIflytek(api_key=API_KEY, api_secret=API_SECRET, app_id=APP_ID, script=CORRECTED) as server:
         window = make_window(qtbot, iat_settings(server.url))
+        partials: list[str] = []
+        finals: list[str] = []
+        window.bridge.partial_changed.connect(partials.append)
+        window.bridge.final_added.connect(finals.append)
         qtbot.mouseClick(window.record_button, Qt.MouseButton.LeftButton)
         await until(lambda: window.transcript.text() == "今天天汽", window.bridge.transcript_changed)
         assert window.transcript.editor.isReadOnly()
@@ -121,6 +125,8 @@ async def test_partial_text_is_shown_distinct_then_replaced_by_the_corrected_fin
         await until(lambda: not window.controller.is_running, window.bridge.finished)
 
     assert window.transcript.text() == "今天天气很好。"
+    assert partials[:3] == ["今天", "今天天汽", "今天天气很好。"] and partials[-1] == ""
+    assert finals == ["今天天气很好。"]
     assert not format_at(window, "很好").fontItalic()
     assert not window.transcript.editor.isReadOnly()
     assert window.status_line.state is SessionState.IDLE and not window.banner.isVisible()
@@ -234,6 +240,12 @@ def test_a_corrupt_settings_file_is_backed_up_and_reported(qtbot, desktop):
             history.close()
 
 
+def test_the_window_has_the_app_icon_and_starts_focused_on_the_record_button(qtbot):
+    window = make_window(qtbot, Settings())
+    assert not window.windowIcon().isNull()
+    assert window.focusWidget() is window.record_button
+
+
 def test_window_size_and_split_are_restored(qtbot):
     window = make_window(qtbot, Settings())
     window.resize(790, 520)  # the offscreen screen is 800 x 600
@@ -261,3 +273,19 @@ def test_void_qt_calls_cannot_exhaust_none(qtbot):
     for _ in range(10_000):
         window.level_meter.update()
     assert sys.getrefcount(None) > 1 << 30 or before - sys.getrefcount(None) < 100
+
+
+def test_tab_moves_through_the_controls_in_reading_order(qtbot):
+    window = make_window(qtbot, Settings())
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.record_button.setFocus()
+    expected = [
+        window.provider_picker, window.settings_button, window.language_picker, window.device_picker,
+        window.refresh_button, window.test_mic_button, window.transcript.editor,
+    ]
+    seen = []
+    for _ in expected:
+        qtbot.keyClick(window.focusWidget(), Qt.Key.Key_Tab)
+        seen.append(window.focusWidget())
+    assert seen == expected

@@ -8,7 +8,6 @@ import sqlite3
 import pytest
 
 from dictation_app.desktop.history import (
-    DATA_DIR_ENV,
     DictationStatus,
     History,
     HistoryError,
@@ -16,6 +15,7 @@ from dictation_app.desktop.history import (
     format_srt,
     timed_segments,
 )
+from dictation_app.paths import DATA_DIR_ENV
 
 
 @pytest.fixture

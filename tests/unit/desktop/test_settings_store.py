@@ -10,12 +10,8 @@ import sys
 import pytest
 
 from dictation_app.core.settings import Settings
-from dictation_app.desktop.settings_store import (
-    CONFIG_DIR_ENV,
-    SettingsFileError,
-    SettingsStore,
-    config_dir,
-)
+from dictation_app.desktop.settings_store import SettingsFileError, SettingsStore
+from dictation_app.paths import CONFIG_DIR_ENV, config_dir
 
 
 @pytest.fixture
