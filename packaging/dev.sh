@@ -6,12 +6,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian/Ubuntu packages: PortAudio and the X/xcb libraries Qt needs to run,
-# plus the real components the tests drive (X server, sound server, speech
-# synthesis, a Secret Service keyring, CJK fonts).
+# the tools that put text into other applications (xdotool on X11, wtype and
+# wl-clipboard on Wayland) and play the cue sounds (paplay), plus the real
+# components the tests drive (X server, sound server, speech synthesis, a
+# Secret Service keyring and D-Bus, xclip as an independent clipboard client,
+# CJK fonts).
 RUN_PACKAGES=(libportaudio2 libasound2-plugins libegl1 libgl1 libfontconfig1 libdbus-1-3
   libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0
-  libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 fonts-noto-cjk)
-TEST_PACKAGES=(xvfb pulseaudio espeak-ng sox xdotool dbus-x11 gnome-keyring)
+  libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 fonts-noto-cjk
+  xdotool wtype wl-clipboard pulseaudio-utils)
+TEST_PACKAGES=(xvfb pulseaudio espeak-ng sox dbus-x11 gnome-keyring xclip)
 
 install_debian_packages() {
   command -v dpkg-query >/dev/null || { echo "not a Debian-like system: install the equivalents of: $*" >&2; return 0; }

@@ -222,8 +222,8 @@ def _remove_stale(endpoint: Endpoint) -> None:
     """Remove the endpoint file if no instance holds the lock."""
     try:
         lock = _acquire_lock(endpoint.lock)
-    except (AlreadyRunning, InstanceError):
-        return  # an instance is starting up right now; leave its files alone
+    except InstanceError:
+        return  # held by an instance that is starting up right now: leave its files alone
     with contextlib.closing(lock):
         with contextlib.suppress(FileNotFoundError):
             endpoint.address.unlink()

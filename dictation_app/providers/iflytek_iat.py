@@ -19,7 +19,6 @@ from dictation_app.providers.base import ProviderOptions
 from dictation_app.providers.iflytek_protocol import IflytekProtocol
 from dictation_app.providers.registry import IFLYTEK_IAT
 
-
 ENDPOINT_CHINA = "wss://iat-api.xfyun.cn/v2/iat"
 ENDPOINT_INTERNATIONAL = "wss://iat-api-sg.xf-yun.com/v2/iat"
 # Minority languages are served from their own host in mainland China.

@@ -17,7 +17,13 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from dictation_app.core.events import Final, Partial, ReplaceRange, SessionEnded, TranscriptEvent
+from dictation_app.core.events import (
+    Final,
+    Partial,
+    ReplaceRange,
+    SessionEnded,
+    TranscriptEvent,
+)
 from dictation_app.core.text import join_pieces
 from dictation_app.providers import iflytek_errors
 from dictation_app.providers.errors import RemoteProtocolError

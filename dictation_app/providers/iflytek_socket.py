@@ -14,18 +14,27 @@ import json
 import logging
 import time
 from collections.abc import AsyncIterator, Mapping
+from typing import Any
 
 import websockets
 from websockets.asyncio.client import ClientConnection
-from websockets.exceptions import ConnectionClosed, ConnectionClosedOK, InvalidStatus, WebSocketException
+from websockets.exceptions import (
+    ConnectionClosed,
+    ConnectionClosedOK,
+    InvalidStatus,
+    WebSocketException,
+)
 
 from dictation_app.core.errors import ConfigurationError
-from dictation_app.core.events import ProviderStatus, SessionEnded, Status, TranscriptEvent
+from dictation_app.core.events import (
+    ProviderStatus,
+    SessionEnded,
+    Status,
+    TranscriptEvent,
+)
 from dictation_app.core.frame_queue import FrameQueue
 from dictation_app.core.frames import FRAME_SECONDS
 from dictation_app.providers import iflytek_auth
-from dictation_app.providers.iflytek_protocol import IflytekProtocol, IflytekState
-from dictation_app.providers.pacing import paced_batches
 from dictation_app.providers.base import ProviderInfo
 from dictation_app.providers.errors import (
     AuthRejected,
@@ -35,6 +44,8 @@ from dictation_app.providers.errors import (
     ProviderError,
     ServiceFailed,
 )
+from dictation_app.providers.iflytek_protocol import IflytekProtocol, IflytekState
+from dictation_app.providers.pacing import paced_batches
 
 logger = logging.getLogger(__name__)
 
@@ -110,7 +121,9 @@ async def connect(endpoint: str, signer: Signer) -> ClientConnection:
     raise AssertionError("unreachable")
 
 
-def handshake_error(status: int, body: bytes | None, server_date: str | None) -> ProviderError:
+def handshake_error(
+    status: int, body: bytes | bytearray | None, server_date: str | None
+) -> ProviderError:
     """The error for a refused handshake, from the status and the JSON body."""
     try:
         said = str(json.loads(body or b"{}").get("message", ""))
@@ -162,7 +175,7 @@ async def messages(connection: ClientConnection, sender: asyncio.Task[None]) -> 
     while True:
         receive = asyncio.ensure_future(connection.recv())
         try:
-            waiting: set[asyncio.Future[object]] = {receive}
+            waiting: set[asyncio.Future[Any]] = {receive}
             if not sender.done():
                 waiting.add(sender)
             done, _ = await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)

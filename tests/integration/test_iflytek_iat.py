@@ -9,7 +9,7 @@ from dictation_app.core.frames import Frame, silence
 from dictation_app.providers import errors
 from dictation_app.providers.base import ProviderOptions
 from dictation_app.providers.iflytek_iat import IatProvider
-from dictation_app.session import DictationSession, SessionState, StopTimedOut
+from dictation_app.session import DictationSession, SessionState
 from tests.fakes.iflytek_server import FakeIflytek, Faults, Result, expected_text
 
 APP_ID, API_KEY, API_SECRET = "app12345", "k" * 32, "s" * 32

@@ -1,10 +1,9 @@
 """The ist provider and the session against the fake iFLYTEK real-time service."""
 
-import numpy as np
 import pytest
 
 from dictation_app.core.errors import ConfigurationError
-from dictation_app.core.frames import Frame, silence
+from dictation_app.core.frames import silence
 from dictation_app.providers.base import ProviderOptions
 from dictation_app.providers.iflytek_ist import IstProvider
 from dictation_app.session import DictationSession, SessionState

@@ -4,7 +4,6 @@ import asyncio
 import dataclasses
 
 import numpy as np
-import pytest
 
 from dictation_app.core.errors import DictationError
 from dictation_app.core.events import Final, Partial, ProviderStatus, SessionEnded, Status
@@ -16,7 +15,6 @@ from dictation_app.session import (
     SessionState,
     StateChanged,
     StopTimedOut,
-    TranscriptChanged,
 )
 
 INFO = ProviderInfo("scripted", "Scripted", (), "xx", (), factory="unused:unused")
