@@ -7,8 +7,10 @@ A frame is exactly 40 ms of 16 kHz mono signed 16-bit little-endian PCM,
 from __future__ import annotations
 
 import dataclasses
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
 SAMPLE_RATE = 16_000
 FRAME_MS = 40
@@ -41,6 +43,8 @@ class Frame:
     @classmethod
     def from_samples(cls, samples: np.ndarray, captured_at: float, index: int) -> Frame:
         """Build a frame from 640 int16 samples, measuring its levels."""
+        import numpy as np  # here, not at the top: the window starts faster without it
+
         samples = np.asarray(samples, dtype="<i2")
         scaled = samples.astype(np.float32) / 32768.0
         rms = float(np.sqrt(np.mean(scaled * scaled))) if scaled.size else 0.0
@@ -49,14 +53,20 @@ class Frame:
 
     @classmethod
     def from_pcm(cls, pcm: bytes, captured_at: float, index: int) -> Frame:
+        import numpy as np
+
         return cls.from_samples(np.frombuffer(pcm, dtype="<i2"), captured_at, index)
 
     def samples(self) -> np.ndarray:
         """The frame as int16 samples (a read-only view)."""
+        import numpy as np
+
         return np.frombuffer(self.pcm, dtype="<i2")
 
     def float_samples(self) -> np.ndarray:
         """The frame as float32 samples in -1..1, as local engines want them."""
+        import numpy as np
+
         return self.samples().astype(np.float32) / 32768.0
 
 
