@@ -142,8 +142,15 @@ class Base64(SettingType):
 
 
 class Choice(SettingType):
-    def __init__(self, *values: object) -> None:
+    """One of ``values``; ``labels`` names some of them for people (the
+    settings window shows the value itself, capitalised, for the rest)."""
+
+    def __init__(self, *values: object, labels: MappingABC[object, str] | None = None) -> None:
         self.values = values
+        self.labels = dict(labels or {})
+
+    def label(self, value: object) -> str:
+        return self.labels.get(value, str(value).capitalize())
 
     def to_py(self, value: object) -> Any:
         # bool is an int: True must not pass for 1.
@@ -224,7 +231,44 @@ SETTINGS: tuple[Setting, ...] = (
         None,
         "The microphone, as host API and device name; null follows the system default.",
     ),
-    Setting("hotkey", String(allow_empty=False), "Ctrl+Alt+D", "Starts and stops dictation."),
+    Setting(
+        "hotkey", String(), "Ctrl+Alt+D",
+        "The global hotkey that starts and stops dictation in any application, such as Ctrl+Alt+D; "
+        "empty for none (a desktop shortcut can run `dictation-app --toggle` instead).",
+        "Hotkey",
+    ),
+    Setting(
+        "hotkey_mode",
+        Choice("toggle", "push-to-talk", labels={
+            "toggle": "Toggle: press to start, press again to stop",
+            "push-to-talk": "Push-to-talk: dictate while the keys are held",
+        }),
+        "toggle", "How the hotkey starts and stops dictation.", "Mode",
+    ),
+    Setting(
+        "delivery",
+        Choice("paste", "type", "off", labels={
+            "paste": "Paste (fast; the clipboard is restored)",
+            "type": "Type key by key (Chinese, Japanese, Korean are pasted)",
+            "off": "Off: keep the text in this window only",
+        }),
+        "paste",
+        "How text dictated with the hotkey, `--toggle` or the tray reaches the focused application.",
+        "Put the text in by",
+    ),
+    Setting(
+        "paste_restore_ms", Int(0, 10_000), 500,
+        "How long after a paste the previous clipboard comes back, in milliseconds; raise it for slow "
+        "applications that paste the wrong text.",
+        "Restore the clipboard after (ms)",
+    ),
+    Setting("sounds", Bool(), True, "Play a short sound when dictation starts, stops or fails.",
+            "Play start and stop sounds"),
+    Setting(
+        "close_to_tray", Bool(), True,
+        "Closing the window keeps the app running in the system tray while a hotkey is set.",
+        "Keep running in the tray when the window is closed",
+    ),
     Setting(
         f"{IAT}.region", Choice("china", "international"), "china",
         "Which iFLYTEK data centre to use.", "Region",

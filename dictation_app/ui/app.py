@@ -1,9 +1,18 @@
-"""Starting the window: the QApplication, the qasync loop, settings and history.
+"""Starting the app: the QApplication, the qasync loop, settings, history and
+the desktop integration.
 
 Settings come from :class:`~dictation_app.desktop.settings_store.SettingsStore`
 (a broken file is backed up and reported in the window's banner) and
 dictations go to :class:`~dictation_app.desktop.history.History` (if it
 cannot be opened, dictation still works and the banner says so).
+
+Start-up order: claim the single-instance endpoint first (if another
+instance got there, hand it our command and leave), show the window, then
+arm the hotkey and prepare text output (so the window appears without
+waiting for them), then start a dictation if the launch asked for one. The
+app runs until the window is closed for good (not into the tray), SIGINT
+or SIGTERM; then the hotkey stops, any dictation ends with its text
+delivered, and the clipboard is restored.
 """
 
 from __future__ import annotations
@@ -22,8 +31,11 @@ from PySide6.QtWidgets import QApplication
 
 from dictation_app.controller import DictationController
 from dictation_app.core.errors import DictationError
+from dictation_app.desktop.errors import AlreadyRunning, InstanceError
 from dictation_app.desktop.history import History, HistoryError
 from dictation_app.desktop.settings_store import SettingsStore
+from dictation_app.desktop.single_instance import send_to_running
+from dictation_app.desktop_bridge import DesktopBridge
 from dictation_app.ui.main_window import MainWindow
 from dictation_app.ui.refcount_guard import make_singletons_immortal
 from dictation_app.ui.resources import app_icon
@@ -31,8 +43,15 @@ from dictation_app.ui.resources import app_icon
 logger = logging.getLogger(__name__)
 
 
-def run_app(argv: Sequence[str] | None = None) -> int:
-    """Show the window and run until it is closed; returns the exit status."""
+def run_app(argv: Sequence[str] | None = None, *, start_dictation: bool = False) -> int:
+    """Show the window and run until the app quits; returns the exit status.
+
+    ``start_dictation``: start dictating into the focused application once
+    the window is up (``--start``/``--toggle`` when the app was not
+    running); the window then shows without taking the focus.
+    Raises InstanceError if another instance started meanwhile and did not
+    take our command.
+    """
     make_singletons_immortal()
     QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
     app = QApplication.instance() or QApplication(list(argv if argv is not None else sys.argv))
@@ -43,20 +62,22 @@ def run_app(argv: Sequence[str] | None = None) -> int:
     app.setDesktopFileName("dictation-app")
     app.setWindowIcon(app_icon())
     # The loop ends only after the controller has closed the microphone and
-    # marked the history, not the moment the window disappears.
+    # marked the history, not the moment the window disappears; and the app
+    # lives on in the tray without a window.
     app.setQuitOnLastWindowClosed(False)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     try:
-        return loop.run_until_complete(_run(app))
+        return loop.run_until_complete(_run(start_dictation))
     finally:
         loop.run_until_complete(loop.shutdown_asyncgens())
         loop.close()
 
 
-def open_window() -> tuple[MainWindow, DictationController, History | None]:
+def open_window(*, with_desktop: bool = False) -> tuple[MainWindow, DictationController, History | None]:
     """The window over the user's settings and history, with any problem
-    found while opening them shown in its banner."""
+    found while opening them shown in its banner; ``with_desktop`` joins it
+    to the desktop (``window.desktop``: hotkey, text output, tray)."""
     store = SettingsStore()
     loaded = store.load()
     problems: list[DictationError] = []
@@ -74,25 +95,49 @@ def open_window() -> tuple[MainWindow, DictationController, History | None]:
             controller.save_settings()  # keep what could be read, in a good file
         except DictationError as error:
             problems.append(error)
-    window = MainWindow(controller, history, history_note=note)
+    desktop = None
+    if with_desktop:
+        desktop = DesktopBridge(controller, own_focus=lambda: QApplication.activeWindow() is not None)
+    window = MainWindow(controller, history, history_note=note, desktop=desktop)
     for problem in problems:
         logger.warning("%s", problem)
         window.banner.show_error(problem)
     return window, controller, history
 
 
-async def _run(app: QApplication) -> int:
-    window, controller, history = open_window()
+async def _run(start_dictation: bool) -> int:
+    window, controller, history = open_window(with_desktop=True)
+    desktop = window.desktop
+    assert desktop is not None
+    try:
+        await desktop.serve_instance()
+    except AlreadyRunning:
+        # Another launch won the race since the command line looked: it acts for us.
+        try:
+            await asyncio.to_thread(send_to_running, ["--start"] if start_dictation else [])
+        finally:
+            if history is not None:
+                history.close()
+        return 0
+    except InstanceError as error:
+        logger.warning("%s", error)
+        window.banner.show_error(error)
     closed = asyncio.Event()
-    app.lastWindowClosed.connect(closed.set)
+    window.closing.connect(closed.set)
     loop = asyncio.get_running_loop()
     for number in (signal.SIGINT, signal.SIGTERM):
-        # Ctrl+C in a terminal, or a session logout: close like the window's X.
+        # Ctrl+C in a terminal, or a session logout: quit like the menu's Quit.
         with contextlib.suppress(NotImplementedError, RuntimeError):
-            loop.add_signal_handler(number, window.close)
+            loop.add_signal_handler(number, window.quit)
+    # Started by a desktop shortcut to dictate: the focus stays where the text goes.
+    window.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating, start_dictation)
     window.show()
+    await desktop.start()
+    logger.info("ready")
+    if start_dictation:
+        desktop.start_dictation()
     await closed.wait()
-    await controller.aclose()
+    await desktop.aclose()
     if history is not None:
         history.close()
     return 0

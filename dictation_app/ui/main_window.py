@@ -5,14 +5,20 @@ The window only arranges widgets and forwards the user's choices to the
 of a dictation comes through the :class:`SessionBridge`. Each choice is
 saved at once; size, position and the split are saved on close and
 restored on start.
+
+With a :class:`~dictation_app.desktop_bridge.DesktopBridge` (the running
+app) it also offers "Undo last insertion" and the diagnostics, shows the
+desktop's problems in its banner and puts a tray icon up where the desktop
+has a tray. Closing the window then keeps the app in the tray while a
+hotkey is set (saying so once); :meth:`MainWindow.quit` ends it, and
+``closing`` tells the app to shut down.
 """
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Callable
 
-from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -24,15 +30,19 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QStyle,
+    QSystemTrayIcon,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
+from qasync import asyncSlot
+
 from dictation_app import __version__
 from dictation_app.controller import DictationController, DictationFinished
 from dictation_app.core.errors import DictationError
 from dictation_app.desktop.history import History
+from dictation_app.desktop_bridge import DesktopBridge
 from dictation_app.session import SessionState
 from dictation_app.ui.device_picker import DevicePicker, Lister, system_lister
 from dictation_app.ui.error_banner import ErrorBanner
@@ -43,16 +53,20 @@ from dictation_app.ui.provider_picker import ProviderPicker
 from dictation_app.ui.record_button import RecordButton
 from dictation_app.ui.resources import app_icon
 from dictation_app.ui.session_bridge import SessionBridge
-from dictation_app.ui.settings_dialog import SettingsDialog
+from dictation_app.ui.settings_dialog import GENERAL, SettingsDialog
 from dictation_app.ui.status_line import StatusLine
 from dictation_app.ui.transcript_view import TranscriptView
-
-DEFAULT_SIZE = (1000, 660)
+from dictation_app.ui.tray_icon import TrayIcon
+from dictation_app.ui.window_state import restore_window_state, save_window_state
 
 
 class MainWindow(QMainWindow):
     """The app's window over ``controller``; ``history`` feeds the history
-    pane (``None`` with ``history_note`` saying why it is off)."""
+    pane (``None`` with ``history_note`` saying why it is off); ``desktop``
+    connects it to the rest of the desktop (``tray_available()`` says
+    whether a tray icon can be shown)."""
+
+    closing = Signal()
 
     def __init__(
         self,
@@ -61,10 +75,15 @@ class MainWindow(QMainWindow):
         *,
         device_lister: Lister = system_lister,
         history_note: str = "",
+        desktop: DesktopBridge | None = None,
+        tray_available: Callable[[], bool] = QSystemTrayIcon.isSystemTrayAvailable,
     ) -> None:
         super().__init__()
         self.controller = controller
+        self.desktop = desktop
         self.bridge = SessionBridge(controller, self)
+        self.tray: TrayIcon | None = None
+        self._quitting = False
         self.setWindowTitle("Dictation")
         self.setWindowIcon(app_icon())
         hotkey = str(controller.settings.get("hotkey"))
@@ -97,10 +116,16 @@ class MainWindow(QMainWindow):
         self.splitter.setChildrenCollapsible(False)
 
         self._lay_out()
+        self._make_actions()
         self._make_menus()
         self._connect()
+        if desktop is not None:
+            desktop.on_problem = self.banner.show_error
+            desktop.on_show = self.bring_to_front
+            if tray_available():
+                self._make_tray()
         self._show_choices()
-        self._restore_layout()
+        restore_window_state(self, self.splitter, controller.settings)
         self.record_button.setFocus()
 
     # -- the user's actions ------------------------------------------------
@@ -113,18 +138,46 @@ class MainWindow(QMainWindow):
         else:
             self.controller.cancel()
 
-    def open_settings(self) -> SettingsDialog:
-        dialog = SettingsDialog(self.controller, self, current=self.controller.provider.id)
-        dialog.accepted.connect(self._show_choices)
+    def open_settings(self, page: str | None = None) -> SettingsDialog:
+        """Open the settings at ``page`` (default: the current engine's)."""
+        current = page or self.controller.provider.id
+        dialog = SettingsDialog(self.controller, self, current=current, desktop=self.desktop)
+        dialog.accepted.connect(self._on_settings_saved)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
 
+    def bring_to_front(self) -> None:
+        if self.isMinimized():
+            self.showNormal()
+        self.show()
+        self.raise_()
+        self.activateWindow()
+
+    @asyncSlot()
+    async def undo_last_insertion(self) -> None:
+        if self.desktop is not None:
+            await self.desktop.undo_last()
+
+    def quit(self) -> None:
+        """Close the window for good (not into the tray): the app ends."""
+        self._quitting = True
+        self.close()
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
+        self._save_layout()
+        if not self._quitting and self._stays_in_tray():
+            event.ignore()
+            self.hide()
+            assert self.tray is not None
+            self.tray.tell_still_running(str(self.controller.settings.get("hotkey")))
+            return
         self.controller.cancel()
         self.controller.stop_monitor()
-        self._save_layout()
+        if self.tray is not None:
+            self.tray.hide()
         super().closeEvent(event)
+        self.closing.emit()
 
     # -- building ----------------------------------------------------------
 
@@ -179,18 +232,48 @@ class MainWindow(QMainWindow):
         for first, second in zip(order, order[1:]):
             QWidget.setTabOrder(first, second)
 
+    def _make_actions(self) -> None:
+        """The actions the menus and the tray share."""
+        self.dictate_action = QAction("Start dictation", self)
+        self.dictate_action.setToolTip("Dictate into the application that has the focus")
+        self.undo_action = QAction("&Undo last insertion", self)
+        self.undo_action.setToolTip("Remove the text the last dictation put into another application")
+        self.show_action = QAction("Show &window", self)
+        self.settings_action = QAction("Settin&gs…", self)
+        self.quit_action = QAction("&Quit", self)
+        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        if self.desktop is not None:
+            self.dictate_action.triggered.connect(self.desktop.toggle_dictation)
+        self.undo_action.triggered.connect(self.undo_last_insertion)
+        self.show_action.triggered.connect(self.bring_to_front)
+        self.settings_action.triggered.connect(lambda: (self.bring_to_front(), self.open_settings()))
+        self.quit_action.triggered.connect(self.quit)
+
     def _make_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
         self._action(file_menu, "Sa&ve transcript as…", self.transcript.ask_save, QKeySequence.StandardKey.Save)
         file_menu.addSeparator()
-        self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        file_menu.addAction(self.quit_action)
         edit_menu = self.menuBar().addMenu("&Edit")
         self._action(edit_menu, "&Copy all", self.transcript.copy_all, QKeySequence("Ctrl+Shift+C"))
         self._action(edit_menu, "C&lear transcript", self.transcript.clear)
+        if self.desktop is not None:
+            edit_menu.addAction(self.undo_action)
+            edit_menu.aboutToShow.connect(self._update_undo)
         edit_menu.addSeparator()
         self._action(edit_menu, "&Preferences…", self.open_settings, QKeySequence("Ctrl+,"))
         help_menu = self.menuBar().addMenu("&Help")
+        if self.desktop is not None:
+            self._action(help_menu, "&Diagnostics…", lambda: self.open_settings(GENERAL))
         self._action(help_menu, "&About Dictation", self._about)
+
+    def _make_tray(self) -> None:
+        actions = (self.dictate_action, self.undo_action, None, self.show_action, self.settings_action,
+                   None, self.quit_action)
+        self.tray = TrayIcon(actions, self)
+        self.tray.show_requested.connect(self.bring_to_front)
+        self.tray.menu.aboutToShow.connect(self._update_undo)
+        self.tray.show()
 
     def _action(
         self, menu: QMenu, text: str, slot: Callable[[], object],
@@ -236,6 +319,29 @@ class MainWindow(QMainWindow):
     def _on_state(self, state: SessionState) -> None:
         self.record_button.set_state(state)
         self.status_line.set_state(state)
+        idle = state in (SessionState.IDLE, SessionState.ERROR)
+        self.dictate_action.setText("Start dictation" if idle else "Stop dictation")
+        if self.tray is not None:
+            self.tray.set_state(state)
+
+    def _update_undo(self) -> None:
+        self.undo_action.setEnabled(self.desktop is not None and self.desktop.can_undo)
+
+    def _stays_in_tray(self) -> bool:
+        settings = self.controller.settings
+        return (
+            self.tray is not None and self.tray.isVisible()
+            and bool(settings.get("close_to_tray")) and bool(settings.get("hotkey"))
+        )
+
+    @asyncSlot()
+    async def _on_settings_saved(self) -> None:
+        self._show_choices()
+        self.record_button.hotkey = str(self.controller.settings.get("hotkey"))
+        self.record_button.set_state(self.status_line.state)
+        self.record_button.updateGeometry()
+        if self.desktop is not None:
+            await self.desktop.apply_settings()
 
     def _on_finished(self, finished: DictationFinished) -> None:
         self.transcript.end_dictation(finished)
@@ -293,24 +399,6 @@ class MainWindow(QMainWindow):
         except DictationError as error:
             self.banner.show_error(error)
 
-    def _restore_layout(self) -> None:
-        settings = self.controller.settings
-        geometry = settings.get("window.geometry")
-        if not geometry or not self.restoreGeometry(QByteArray.fromBase64(geometry.encode())):
-            self.resize(*DEFAULT_SIZE)
-        state = settings.get("window.state")
-        if state:
-            self.restoreState(QByteArray.fromBase64(state.encode()))
-        splitter = settings.get("window.splitter")
-        if not splitter or not self.splitter.restoreState(QByteArray.fromBase64(splitter.encode())):
-            self.splitter.setSizes([DEFAULT_SIZE[0] * 3 // 5, DEFAULT_SIZE[0] * 2 // 5])
-
     def _save_layout(self) -> None:
-        settings = self.controller.settings
-        for key, data in (
-            ("window.geometry", self.saveGeometry()),
-            ("window.state", self.saveState()),
-            ("window.splitter", self.splitter.saveState()),
-        ):
-            settings.set(key, base64.b64encode(bytes(data.data())).decode())
+        save_window_state(self, self.splitter, self.controller.settings)
         self._save()

@@ -39,7 +39,7 @@ class SettingEditor(QWidget):
         elif isinstance(inner, Choice):
             combo = QComboBox(self)
             for value in inner.values:
-                combo.addItem(str(value).capitalize(), value)
+                combo.addItem(inner.label(value), value)
             self.input = combo
         elif isinstance(inner, String):
             line = QLineEdit(self)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import select
 import subprocess
 import sys
 import time
@@ -29,11 +28,11 @@ from dictation_app.desktop.injection_guard import InjectionGuard
 from dictation_app.desktop.single_instance import InstanceCommand, InstanceServer, default_endpoint
 from dictation_app.desktop.text_output import DeliveryMode, TextOutput
 from dictation_app.desktop.typing_backends import XdotoolKeys
-from dictation_app.desktop.x11_focus import focused_window
 from dictation_app.providers.base import ProviderInfo
 from dictation_app.session import DictationSession, TranscriptChanged
 from tests.helpers.requirements import require_tool
 from tests.helpers.text_target import RICH_HTML, RICH_TEXT, rich_png
+from tests.helpers.x_desktop import Target, press, wait_clipboard, xclip, xclip_copy
 from tests.helpers.xvfb import xvfb_display
 
 pytestmark = pytest.mark.display
@@ -61,40 +60,6 @@ def x_session(display, monkeypatch):
     return display
 
 
-class Target:
-    """The text-field application, focused."""
-
-    def __init__(self, display: str, out: Path, *flags: str) -> None:
-        self.out = out
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "tests.helpers.text_target", str(out), *flags],
-            cwd=ROOT, env={**os.environ, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb"},
-            stdout=subprocess.PIPE, text=True,
-        )
-        assert self.process.stdout is not None
-        ready, _, _ = select.select([self.process.stdout], [], [], WAIT)
-        line = self.process.stdout.readline() if ready else ""
-        assert line.startswith("ready "), f"the target application did not start: {line!r}"
-        self.window = int(line.split()[1])
-        deadline = time.monotonic() + WAIT
-        while (focus := focused_window()) is None or focus.id != self.window:
-            assert time.monotonic() < deadline, "the target never got the focus"
-            subprocess.run(["xdotool", "windowfocus", "--sync", str(self.window)], check=False)
-
-    def text(self) -> str:
-        return self.out.read_text(encoding="utf-8")
-
-    async def wait_for_text(self, expected: str) -> None:
-        deadline = time.monotonic() + WAIT
-        while self.text() != expected and time.monotonic() < deadline:
-            await asyncio.sleep(0.02)
-        assert self.text() == expected
-
-    def close(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=WAIT)
-
-
 @pytest.fixture
 def start_target(x_session, tmp_path):
     targets = []
@@ -109,32 +74,10 @@ def start_target(x_session, tmp_path):
         target.close()
 
 
-def xclip(*args: str, data: bytes | None = None) -> bytes:
-    done = subprocess.run(["xclip", "-selection", "clipboard", *args], input=data, capture_output=data is None,
-                          stdout=subprocess.DEVNULL if data is not None else None, check=False, timeout=WAIT)
-    return done.stdout or b""
-
-
-def xclip_copy(target: str, data: bytes) -> None:
-    """Copy ``data`` as ``target`` with xclip (which then serves it in the background)."""
-    xclip("-t", target, "-i", data=data)
-
-
-async def wait_clipboard(target: str, expected: bytes) -> None:
-    deadline = time.monotonic() + WAIT
-    while (got := await asyncio.to_thread(xclip, "-t", target, "-o")) != expected and time.monotonic() < deadline:
-        await asyncio.sleep(0.05)
-    assert got == expected, f"the clipboard's {target} is {got[:60]!r}"
-
-
 async def person_reacts(guard: InjectionGuard) -> None:
     """A person presses the next key later than the guard's grace after text appeared."""
     while guard.active():
         await asyncio.sleep(0.01)
-
-
-async def press(*keys: str, action: str = "key") -> None:
-    await asyncio.to_thread(subprocess.run, ["xdotool", action, *keys], check=True)
 
 
 def output(mode: DeliveryMode, guard: InjectionGuard | None = None, **options) -> TextOutput:

@@ -184,7 +184,7 @@ async def drive(app: QApplication, out: Path) -> None:
         page.test_button.click()
         await until(lambda: page.test_result.text().startswith("✔"), page.test_finished)
         save(dialog, out, "settings-dialog")
-        dialog.engines.setCurrentRow(0)
+        dialog.show_page("local")
         save(dialog, out, "settings-dialog-offline")
         dialog.reject()
         window.close()

@@ -168,7 +168,7 @@ async def test_settings_dialog_puts_secrets_in_the_keyring_and_never_in_the_file
     window = make_window(qtbot, Settings())
     dialog = window.open_settings()
     page = dialog.pages[IAT]
-    dialog.engines.setCurrentRow(list(dialog.pages).index(IAT))
+    dialog.show_page(IAT)
     qtbot.keyClicks(page.secrets["IFLYTEK_APP_ID"], APP_ID)
     qtbot.keyClicks(page.secrets["IFLYTEK_API_KEY"], API_KEY)
     qtbot.keyClicks(page.secrets["IFLYTEK_API_SECRET"], API_SECRET)
