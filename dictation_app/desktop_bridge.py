@@ -161,9 +161,11 @@ class DesktopBridge:
         await server.start()
         self._server = server
 
-    async def start(self) -> None:
+    async def start(self, *, dictate: bool = False) -> None:
         """Prepare the text output and arm the hotkey; what fails goes to
-        ``on_problem`` (the window works without either)."""
+        ``on_problem`` (the window works without either). ``dictate``
+        starts a dictation into the focused application first: arming the
+        hotkey may wait for the user (the Wayland portal's dialog)."""
         try:
             self.output = self._output_factory(self.guard, self._report)
         except DictationError as error:
@@ -172,6 +174,8 @@ class DesktopBridge:
         else:
             self.delivery = StableTextDelivery(self.output, on_problem=self._report)
         self._apply_output_settings()
+        if dictate:
+            self.start_dictation()
         await self.bind_hotkey()
 
     async def apply_settings(self) -> None:
@@ -194,7 +198,7 @@ class DesktopBridge:
                 return
             mode = HotkeyMode(mode_name)
             dispatcher = HotkeyDispatcher(
-                mode, self.start_dictation, self.controller.stop, is_active=lambda: self.controller.is_running
+                mode, self._start_from_hotkey, self.controller.stop, is_active=lambda: self.controller.is_running
             )
 
             def pressed() -> None:
@@ -243,6 +247,9 @@ class DesktopBridge:
         finally:
             self._deliver_next = self._starting = False
 
+    def _start_from_hotkey(self) -> None:
+        self.start_dictation()
+
     def toggle_dictation(self) -> None:
         if self.controller.is_running:
             self.controller.stop()
@@ -252,13 +259,14 @@ class DesktopBridge:
     def handle_command(self, command: InstanceCommand) -> None:
         """Act on a later launch's command; raises the DictationError that
         kept a dictation from starting, for the launch to print."""
+        running = self.controller.is_running
         if command is InstanceCommand.SHOW:
             self.on_show()
-        elif self.controller.is_running:
-            if command is not InstanceCommand.START:
-                self.controller.stop()
-        elif command is not InstanceCommand.STOP:
-            if not self.start_dictation() and self._start_error is not None:
+        elif running and command is not InstanceCommand.START:
+            self.controller.stop()
+        elif not running and command is not InstanceCommand.STOP:
+            started = self.start_dictation()
+            if not started and self._start_error is not None:
                 raise self._start_error
 
     @property

@@ -248,19 +248,20 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "delivery",
         Choice("paste", "type", "off", labels={
-            "paste": "Paste (fast; the clipboard is restored)",
-            "type": "Type key by key (Chinese, Japanese, Korean are pasted)",
-            "off": "Off: keep the text in this window only",
+            "paste": "Pasting (fast; your clipboard is restored)",
+            "type": "Typing it key by key",
+            "off": "Nothing: keep it in this window only",
         }),
         "paste",
-        "How text dictated with the hotkey, `--toggle` or the tray reaches the focused application.",
+        "How text dictated with the hotkey, `--toggle` or the tray reaches the focused application; "
+        "Chinese, Japanese and Korean are always pasted, since an input method would intercept typing.",
         "Put the text in by",
     ),
     Setting(
         "paste_restore_ms", Int(0, 10_000), 500,
         "How long after a paste the previous clipboard comes back, in milliseconds; raise it for slow "
         "applications that paste the wrong text.",
-        "Restore the clipboard after (ms)",
+        "Restore clipboard after (ms)",
     ),
     Setting("sounds", Bool(), True, "Play a short sound when dictation starts, stops or fails.",
             "Play start and stop sounds"),

@@ -8,8 +8,8 @@ cannot be opened, dictation still works and the banner says so).
 
 Start-up order: claim the single-instance endpoint first (if another
 instance got there, hand it our command and leave), show the window, then
-arm the hotkey and prepare text output (so the window appears without
-waiting for them), then start a dictation if the launch asked for one. The
+prepare text output, start a dictation if the launch asked for one, and arm
+the hotkey (so neither the window nor that dictation waits for it). The
 app runs until the window is closed for good (not into the tray), SIGINT
 or SIGTERM; then the hotkey stops, any dictation ends with its text
 delivered, and the clipboard is restored.
@@ -68,7 +68,7 @@ def run_app(argv: Sequence[str] | None = None, *, start_dictation: bool = False)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     try:
-        return loop.run_until_complete(_run(start_dictation))
+        return int(loop.run_until_complete(_run(start_dictation)))
     finally:
         loop.run_until_complete(loop.shutdown_asyncgens())
         loop.close()
@@ -106,7 +106,7 @@ def open_window(*, with_desktop: bool = False) -> tuple[MainWindow, DictationCon
 
 
 async def _run(start_dictation: bool) -> int:
-    window, controller, history = open_window(with_desktop=True)
+    window, _, history = open_window(with_desktop=True)
     desktop = window.desktop
     assert desktop is not None
     try:
@@ -132,10 +132,8 @@ async def _run(start_dictation: bool) -> int:
     # Started by a desktop shortcut to dictate: the focus stays where the text goes.
     window.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating, start_dictation)
     window.show()
-    await desktop.start()
+    await desktop.start(dictate=start_dictation)
     logger.info("ready")
-    if start_dictation:
-        desktop.start_dictation()
     await closed.wait()
     await desktop.aclose()
     if history is not None:

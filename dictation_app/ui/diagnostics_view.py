@@ -7,15 +7,17 @@ into a bug report. :meth:`DiagnosticsView.refresh` probes again.
 
 from __future__ import annotations
 
-import html
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication, QShowEvent
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 from qasync import asyncSlot
+from shiboken6 import isValid
 
 from dictation_app.desktop_bridge import DesktopBridge, Diagnostics
 
+# The mark, its name for screen readers, and its colour (readable on light and dark).
+MARKS = {True: ("✔", "works", "#2f9e44"), False: ("✘", "does not work", "#e03131"), None: ("", "", "palette(text)")}
+DELIVERY_NAMES = {"paste": "by pasting", "type": "by typing", "off": "off: text stays in the window"}
 SESSION_NAMES = {"x11": "X11", "wayland": "Wayland", "darwin": "macOS", "win32": "Windows", "none": "no desktop"}
 
 
@@ -28,17 +30,23 @@ def diagnostics_rows(report: Diagnostics) -> list[tuple[str, bool | None, str]]:
         rows.append(("Global hotkey", None, "none set; `dictation-app --toggle` still works"))
     elif report.hotkey_error is not None:
         rows.append(("Global hotkey", False, f"{report.hotkey}: {report.hotkey_error}"))
+    elif not report.hotkey_backend:
+        rows.append(("Global hotkey", None, f"{report.hotkey}: not armed yet"))
     else:
-        armed = f"{report.hotkey} ({report.hotkey_mode}) with the {report.hotkey_backend or 'no backend'}"
+        armed = f"{report.hotkey} ({report.hotkey_mode}) with the {report.hotkey_backend}"
         if report.trigger_description:
             armed += f"; the desktop bound it to {report.trigger_description}"
-        rows.append(("Global hotkey", bool(report.hotkey_backend), armed))
+        rows.append(("Global hotkey", True, armed))
     if report.output_error is not None:
         rows.append(("Text into other apps", False, str(report.output_error)))
     else:
-        rows.append(("Text into other apps", None, f"by {report.delivery}"))
+        rows.append(("Text into other apps", None, DELIVERY_NAMES.get(report.delivery, report.delivery)))
+    any_works = any(backend.available for backend in report.backends)
     for backend in report.backends:
-        rows.append((f"  {backend.name}", backend.available, backend.reason))
+        if backend.available or not any_works:
+            rows.append((f"  {backend.name}", backend.available, backend.reason))
+        else:  # another backend serves this session: no failure to point at
+            rows.append((f"  {backend.name}", None, f"not used: {backend.reason}"))
     if not report.sounds:
         rows.append(("Sounds", None, "off"))
     else:
@@ -66,11 +74,16 @@ class DiagnosticsView(QWidget):
         super().__init__(parent)
         self.desktop = desktop
         self.report: Diagnostics | None = None
-        self.table = QLabel("Checking what works here…", self)
-        self.table.setWordWrap(True)
-        self.table.setTextFormat(Qt.TextFormat.RichText)
-        self.table.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.rows: list[tuple[QLabel, QLabel, QLabel]] = []
+        """The labels shown: what, its mark, the detail."""
+        self.table = QWidget(self)
         self.table.setAccessibleName("Diagnostics")
+        self.grid = QGridLayout(self.table)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid.setHorizontalSpacing(10)
+        self.grid.setVerticalSpacing(4)
+        self.grid.setColumnStretch(2, 1)
+        self.grid.addWidget(QLabel("Checking what works here…", self.table), 0, 0, 1, 3)
         self.check_button = QPushButton("Check a&gain", self)
         self.check_button.setAutoDefault(False)
         self.check_button.clicked.connect(self.refresh)
@@ -95,26 +108,43 @@ class DiagnosticsView(QWidget):
 
     @asyncSlot()
     async def refresh(self) -> None:
+        # The settings window may close (and delete this view) before the
+        # probe starts or while it runs.
+        if not isValid(self):
+            return
         self.check_button.setEnabled(False)
-        try:
-            self.report = await self.desktop.diagnostics()
-        finally:
-            self.check_button.setEnabled(True)
-        self._show(self.report)
+        report = await self.desktop.diagnostics()
+        if not isValid(self):
+            return
+        self.check_button.setEnabled(True)
+        self.report = report
+        self._show(report)
         self.refreshed.emit()
 
     def copy(self) -> None:
         if self.report is not None:
             QGuiApplication.clipboard().setText(diagnostics_text(self.report))
 
+    def shown_text(self) -> str:
+        """What the table shows, row by row, cells separated by tabs."""
+        return "\n".join("\t".join(label.text() for label in row) for row in self.rows)
+
     def _show(self, report: Diagnostics) -> None:
-        marks = {True: "<span style='color:#2f9e44'>✔</span>", False: "<span style='color:#e03131'>✘</span>", None: ""}
-        cells = []
-        for what, works, detail in diagnostics_rows(report):
-            indent = "&nbsp;" * 4 if what.startswith("  ") else ""
-            cells.append(
-                f"<tr><td style='padding-right:10px'>{indent}{html.escape(what.strip())}</td>"
-                f"<td style='padding-right:6px'>{marks[works]}</td><td>{html.escape(detail)}</td></tr>"
-            )
-        self.table.setText("<table cellspacing='2'>" + "".join(cells) + "</table>")
+        while (item := self.grid.takeAt(0)) is not None:
+            if (widget := item.widget()) is not None:
+                widget.deleteLater()
+        self.rows = []
+        for row, (what, works, detail) in enumerate(diagnostics_rows(report)):
+            name = QLabel(what.strip(), self.table)
+            name.setContentsMargins(16 if what.startswith("  ") else 0, 0, 0, 0)
+            mark = QLabel(MARKS[works][0], self.table)
+            mark.setAccessibleName(MARKS[works][1])
+            mark.setStyleSheet(f"color: {MARKS[works][2]}; font-weight: bold")
+            text = QLabel(detail, self.table)
+            text.setWordWrap(True)
+            text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.rows.append((name, mark, text))
+            for column, label in enumerate((name, mark, text)):
+                label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+                self.grid.addWidget(label, row, column)
         self.copy_button.setEnabled(True)

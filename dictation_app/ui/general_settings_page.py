@@ -24,13 +24,14 @@ HOTKEY_NOTE = (
 LABELS = {
     "hotkey_mode": "&Mode:",
     "delivery": "&Put the text in by:",
-    "paste_restore_ms": "&Restore the clipboard after (ms):",
+    "paste_restore_ms": "&Restore clipboard after (ms):",
     "sounds": "Play start and stop &sounds",
     "close_to_tray": "&Keep running in the tray when the window is closed",
 }
 TYPING_NOTE = (
-    "Only text that can no longer change is put in, piece by piece while you speak. Dictations "
-    "started with this window's Start button stay in the window."
+    "Only text that can no longer change is put in, piece by piece while you speak. Chinese, Japanese "
+    "and Korean are always pasted (an input method would intercept typing). Dictations started with "
+    "this window's Start button stay in the window."
 )
 
 

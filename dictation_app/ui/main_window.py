@@ -35,7 +35,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-
 from qasync import asyncSlot
 
 from dictation_app import __version__
@@ -246,7 +245,7 @@ class MainWindow(QMainWindow):
             self.dictate_action.triggered.connect(self.desktop.toggle_dictation)
         self.undo_action.triggered.connect(self.undo_last_insertion)
         self.show_action.triggered.connect(self.bring_to_front)
-        self.settings_action.triggered.connect(lambda: (self.bring_to_front(), self.open_settings()))
+        self.settings_action.triggered.connect(self._settings_from_tray)
         self.quit_action.triggered.connect(self.quit)
 
     def _make_menus(self) -> None:
@@ -323,6 +322,10 @@ class MainWindow(QMainWindow):
         self.dictate_action.setText("Start dictation" if idle else "Stop dictation")
         if self.tray is not None:
             self.tray.set_state(state)
+
+    def _settings_from_tray(self) -> None:
+        self.bring_to_front()
+        self.open_settings()
 
     def _update_undo(self) -> None:
         self.undo_action.setEnabled(self.desktop is not None and self.desktop.can_undo)

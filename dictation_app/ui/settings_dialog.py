@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QDialog,
@@ -91,7 +91,7 @@ class SettingsDialog(QDialog):
         layout.addLayout(body, 1)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
-        self.resize(self.sizeHint().expandedTo(QSize(800, 600)))
+        self.resize(self.sizeHint().expandedTo(QSize(860, 700)))
         if desktop is not None:
             desktop.paused = True
             self.finished.connect(self._resume_hotkey)
@@ -128,4 +128,5 @@ def _scrolling(page: QWidget) -> QScrollArea:
     area.setWidget(page)
     area.setWidgetResizable(True)
     area.setFrameShape(QScrollArea.Shape.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     return area

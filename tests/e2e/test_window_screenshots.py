@@ -1,5 +1,7 @@
-"""The real window on a real X server (Xvfb): idle, dictating, failed, and
-the settings dialog, saved as screenshots in tests/artifacts/ for review."""
+"""The real window on a real X server (Xvfb): idle, dictating, failed, the
+settings dialog, and the window with its tray icon and menu in a desktop's
+tray (tests/helpers/tray_host.py), saved as screenshots in tests/artifacts/
+for review."""
 
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts"
 SCREENSHOTS = (
     "main-idle", "main-dictating", "main-dictating-dark", "main-error",
-    "settings-dialog", "settings-dialog-offline",
+    "settings-dialog", "settings-dialog-offline", "settings-general", "main-tray", "tray-icons",
 )
 
 pytestmark = pytest.mark.display
@@ -34,15 +36,22 @@ def test_window_screenshots(tmp_path):
         }
         for name in ("IFLYTEK_APP_ID", "IFLYTEK_API_KEY", "IFLYTEK_API_SECRET", "WAYLAND_DISPLAY"):
             env.pop(name, None)
-        result = subprocess.run(
-            [sys.executable, "-m", "tests.helpers.screenshot_driver", str(ARTIFACTS)],
-            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
-        )
+        tray = subprocess.Popen([sys.executable, "-m", "tests.helpers.tray_host"], cwd=ROOT, env=env,
+                                stdout=subprocess.PIPE, text=True)
+        try:
+            assert tray.stdout is not None and tray.stdout.readline().startswith("ready")
+            result = subprocess.run(
+                [sys.executable, "-m", "tests.helpers.screenshot_driver", str(ARTIFACTS)],
+                cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+            )
+        finally:
+            tray.terminate()
+            tray.wait(timeout=10)
     assert result.returncode == 0, result.stderr
     shots = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
     assert [Path(shot["screenshot"]).stem for shot in shots] == list(SCREENSHOTS)
     for shot in shots:
         data = Path(shot["screenshot"]).read_bytes()
-        assert data.startswith(b"\x89PNG") and len(data) > 10_000
+        assert data.startswith(b"\x89PNG") and len(data) > (1_000 if shot["height"] < 200 else 10_000)
     settings = (tmp_path / "config" / "settings.json").read_text()
     assert "s" * 32 not in settings and "k" * 32 not in settings

@@ -149,6 +149,9 @@ class VirtualMic:
         self._unplugged = False
         # The source holds the fifo open for reading, so this does not block.
         self._fd = os.open(fifo, os.O_WRONLY)
+        # A source nobody records from may stop reading its fifo; the writer
+        # must keep real time regardless (see _write).
+        os.set_blocking(self._fd, False)
         self._writer = threading.Thread(target=self._write, name=f"{name} writer", daemon=True)
         self._writer.start()
 
@@ -166,9 +169,12 @@ class VirtualMic:
 
     def close(self) -> None:
         self._stop.set()
+        # Unplugged first: a source that stopped reading (a stream left
+        # corked by a failed test) would leave the writer blocked on a full
+        # fifo; unloading it closes the fifo's reading end.
+        self.unplug()
         self._writer.join()
         os.close(self._fd)
-        self.unplug()
 
     def _write(self) -> None:
         chunk = round(self.rate * _CHUNK_SECONDS)
@@ -185,13 +191,16 @@ class VirtualMic:
                 data = playing[0][offset : offset + chunk]
                 offset += len(data)
             try:
-                os.write(self._fd, data.tobytes())
+                os.write(self._fd, data.tobytes())  # chunks are below PIPE_BUF: written whole or not at all
+            except BlockingIOError:
+                pass  # nobody is recording: like sound in a room, it is gone
             except BrokenPipeError as exc:  # unplugged: nobody reads any more
-                if playing is not None:
+                if playing is not None and not playing[1].done():
                     playing[1].set_exception(exc)
                 return
             if playing is not None and offset >= len(playing[0]):
-                playing[1].set_result(None)
+                if not playing[1].done():  # a waiter that gave up cancels it
+                    playing[1].set_result(None)
                 playing = None
             written += len(data)
             delay = start + written / self.rate - _LEAD_SECONDS - time.monotonic()

@@ -1,10 +1,11 @@
 """Drive the real main window on a real display and save screenshots.
 
 Run as ``python -m tests.helpers.screenshot_driver OUTDIR`` with ``DISPLAY``
-set and ``QT_QPA_PLATFORM=xcb`` (tests/e2e/test_window_screenshots.py does).
-Only the edges are stand-ins: the iFLYTEK service is the fake on loopback,
-the keyring a dict, the microphone an in-memory tone and the device list a
-fixed one (until a virtual microphone is available on the test machines).
+set and ``QT_QPA_PLATFORM=xcb`` (tests/e2e/test_window_screenshots.py does,
+with tests/helpers/tray_host.py as the desktop's tray). Only the edges are
+stand-ins: the iFLYTEK service is the fake on loopback, the keyring a dict,
+the microphone an in-memory tone and the device list a fixed one; the
+window is joined to the desktop (hotkey, text output, tray) as in the app.
 Prints one JSON line per screenshot.
 """
 
@@ -18,8 +19,8 @@ from pathlib import Path
 
 import keyring
 import qasync
-from PySide6.QtCore import QEvent, QObject
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect
+from PySide6.QtGui import QColor, QGuiApplication, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import QApplication, QStyleFactory, QWidget
 
 from dictation_app.controller import DictationController
@@ -27,8 +28,11 @@ from dictation_app.core.settings import Settings
 from dictation_app.desktop.credentials import write_secret
 from dictation_app.desktop.history import History
 from dictation_app.desktop.settings_store import SettingsStore
+from dictation_app.desktop_bridge import DesktopBridge
 from dictation_app.ui.main_window import MainWindow
 from dictation_app.ui.refcount_guard import make_singletons_immortal
+from dictation_app.ui.settings_dialog import GENERAL
+from dictation_app.ui.tray_icon import TrayStatus, status_icon
 from tests.fakes.iflytek_server import FakeIflytek, Result
 from tests.helpers.memory_keyring import MemoryKeyring
 from tests.helpers.tone_source import tone_source
@@ -48,6 +52,7 @@ SCRIPTS = {
         Result(["记得带上报告"], pgs="apd", after_audio_seconds=0.9),
     ],
 }
+SCRIPTS[4] = SCRIPTS[1]  # after a refused dictation (2) and a connection test (3): the tray shot
 DICTATING_TEXT = "下午三点开会，记得带上报告"
 
 
@@ -118,6 +123,35 @@ def save(widget: QWidget, out: Path, name: str) -> None:
     print(json.dumps({"screenshot": str(path), "width": widget.width(), "height": widget.height()}), flush=True)
 
 
+def save_screen(area: QRect, out: Path, name: str) -> None:
+    """Save ``area`` of the whole screen: our windows with the desktop's tray."""
+    path = out / f"{name}.png"
+    if not QGuiApplication.primaryScreen().grabWindow(0).copy(area).save(str(path)):
+        raise RuntimeError(f"could not save {path}")
+    print(json.dumps({"screenshot": str(path), "width": area.width(), "height": area.height()}), flush=True)
+
+
+def save_tray_icons(out: Path) -> None:
+    """The tray's idle, listening and error icons at the sizes trays use, on a
+    dark and a light panel."""
+    sizes = (16, 22, 32, 48)
+    sheet = QPixmap(len(TrayStatus) * (sum(sizes) + 12 * len(sizes)) + 12, 2 * (max(sizes) + 16))
+    painter = QPainter(sheet)
+    for row, panel in enumerate(("#20252b", "#eef0f2")):
+        painter.fillRect(0, row * (max(sizes) + 16), sheet.width(), max(sizes) + 16, QColor(panel))
+        x = 12
+        for status in TrayStatus:
+            icon = status_icon(status)
+            for size in sizes:
+                painter.drawPixmap(x, row * (max(sizes) + 16) + 8 + (max(sizes) - size) // 2, icon.pixmap(size, size))
+                x += size + 12
+    painter.end()
+    path = out / "tray-icons.png"
+    if not sheet.save(str(path)):
+        raise RuntimeError(f"could not save {path}")
+    print(json.dumps({"screenshot": str(path), "width": sheet.width(), "height": sheet.height()}), flush=True)
+
+
 def dark_palette() -> QPalette:
     palette = QPalette()
     for role, colour in (
@@ -148,9 +182,12 @@ async def drive(app: QApplication, out: Path) -> None:
         controller = DictationController(
             settings, store=SettingsStore(), history=history, source_factory=lambda device_id: tone_source()
         )
-        window = MainWindow(controller, history, device_lister=lambda refresh=False: DEVICES)
+        desktop = DesktopBridge(controller, own_focus=lambda: False)
+        window = MainWindow(controller, history, device_lister=lambda refresh=False: DEVICES, desktop=desktop)
         window.resize(1100, 700)
+        window.move(40, 60)
         await shown(window)
+        await desktop.start()
         save(window, out, "main-idle")
 
         bridge = window.bridge
@@ -187,9 +224,37 @@ async def drive(app: QApplication, out: Path) -> None:
         dialog.show_page("local")
         save(dialog, out, "settings-dialog-offline")
         dialog.reject()
-        window.close()
-        await controller.aclose()
+
+        dialog = window.open_settings(GENERAL)
+        await shown(dialog)
+        view = dialog.general.diagnostics
+        assert view is not None
+        await until(lambda: view.report is not None, view.refreshed)
+        save(dialog, out, "settings-general")
+        dialog.reject()
+
+        await shot_with_tray(window, bridge, out)
+        save_tray_icons(out)
+        window.quit()
+        await desktop.aclose()
         history.close()
+
+
+async def shot_with_tray(window: MainWindow, bridge: QObject, out: Path) -> None:
+    """The window dictating, its tray icon listening and the tray menu open."""
+    tray = window.tray
+    if tray is None:
+        raise RuntimeError("no system tray: run tests/helpers/tray_host.py on the display first")
+    window.record_button.click()
+    await until(lambda: window.transcript.volatile_text() == DICTATING_TEXT, bridge.transcript_changed)
+    icon = tray.geometry()
+    tray.menu.popup(QPoint(icon.right() - tray.menu.sizeHint().width(), icon.bottom() + 4))
+    await shown(tray.menu)
+    area = window.frameGeometry().united(tray.menu.geometry()).united(icon).adjusted(-30, -30, 30, 30)
+    save_screen(area.intersected(QGuiApplication.primaryScreen().geometry()), out, "main-tray")
+    tray.menu.hide()
+    window.record_button.click()
+    await until(lambda: not window.controller.is_running, bridge.finished)
 
 
 def main(argv: list[str]) -> int:

@@ -48,7 +48,7 @@ class Target:
         deadline = time.monotonic() + timeout
         while self.text() != expected and time.monotonic() < deadline:
             await asyncio.sleep(0.02)
-        assert self.text() == expected
+        assert self.text() == expected, f"the field holds {self.text()!r}"
 
     def close(self) -> None:
         self.process.terminate()

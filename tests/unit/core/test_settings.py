@@ -155,3 +155,23 @@ def test_provider_options_leave_out_unset_values_and_the_endpoint():
 def test_provider_settings_are_those_under_the_provider_id():
     assert [s.key for s in provider_settings("local")] == ["local.model", "local.num_threads"]
     assert provider_settings("nobody") == []
+
+
+def test_desktop_settings_have_safe_defaults_and_reject_what_the_app_cannot_do():
+    settings = Settings()
+    assert (settings.get("hotkey"), settings.get("hotkey_mode"), settings.get("delivery")) == (
+        "Ctrl+Alt+D", "toggle", "paste",
+    )
+    assert settings.get("sounds") and settings.get("close_to_tray")
+    settings.set("hotkey", "")  # none: a desktop shortcut runs --toggle instead
+    for key, value in (("hotkey_mode", "hold"), ("delivery", "clipboard"), ("paste_restore_ms", -1)):
+        with pytest.raises(SettingsError) as error:
+            settings.set(key, value)
+        assert error.value.key == key
+
+
+def test_a_choice_names_its_values_for_people():
+    kind = BY_KEY["delivery"].type
+    assert isinstance(kind, Choice)
+    assert kind.label("off") == "Nothing: keep it in this window only"
+    assert Choice("china", "international").label("china") == "China"

@@ -98,7 +98,7 @@ def test_the_config_dir_can_be_overridden(tmp_path, monkeypatch):
 
 def test_the_logic_below_the_window_does_not_import_qt():
     code = (
-        "import sys; import dictation_app.controller, dictation_app.desktop.history, "
+        "import sys; import dictation_app.controller, dictation_app.desktop_bridge, dictation_app.desktop.history, "
         "dictation_app.desktop.settings_store, dictation_app.core.settings; "
         "print(sorted(m for m in sys.modules if m.startswith(('PySide6', 'qasync'))))"
     )
