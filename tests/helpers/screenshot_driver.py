@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import keyring
@@ -35,6 +34,7 @@ from dictation_app.ui.settings_dialog import GENERAL
 from dictation_app.ui.tray_icon import TrayStatus, status_icon
 from tests.fakes.iflytek_server import FakeIflytek, Result
 from tests.helpers.memory_keyring import MemoryKeyring
+from tests.helpers.qt_wait import until
 from tests.helpers.tone_source import tone_source
 
 APP_ID, API_KEY, API_SECRET = "app12345", "k" * 32, "s" * 32
@@ -96,23 +96,6 @@ async def repainted_with(app: QApplication, window: QWidget, palette: QPalette) 
     app.setPalette(palette)
     await asyncio.wait_for(watcher.seen.wait(), 10)
     window.removeEventFilter(watcher)
-
-
-async def until(condition: Callable[[], bool], *signals, timeout: float = 15.0) -> None:  # type: ignore[no-untyped-def]
-    done = asyncio.get_running_loop().create_future()
-
-    def check(*_: object) -> None:
-        if not done.done() and condition():
-            done.set_result(None)
-
-    for signal in signals:
-        signal.connect(check)
-    check()
-    try:
-        await asyncio.wait_for(done, timeout)
-    finally:
-        for signal in signals:
-            signal.disconnect(check)
 
 
 def save(widget: QWidget, out: Path, name: str) -> None:

@@ -18,7 +18,6 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDialogButtonBox
 
 from dictation_app.controller import DictationController
-from dictation_app.core.settings import Settings
 from dictation_app.desktop.errors import HotkeyError
 from dictation_app.desktop.history import History
 from dictation_app.desktop.hotkey import Hotkey
@@ -34,7 +33,9 @@ from dictation_app.ui.tray_icon import TrayStatus
 from tests.fakes.iflytek_server import FakeIflytek, Result
 from tests.helpers.desktop_fakes import FakeBackend, FakeCues, FakeField
 from tests.helpers.tone_source import tone_source
-from tests.ui.test_main_window import API_KEY, API_SECRET, APP_ID, until
+from tests.helpers.app_settings import iat_settings
+from tests.helpers.qt_wait import until
+from tests.ui.test_main_window import API_KEY, API_SECRET, APP_ID
 
 SCRIPT = [Result(["Hello", ","]), Result([" world", "."], after_audio_seconds=0.3)]
 CREDENTIALS = {"app_id": APP_ID, "api_key": API_KEY, "api_secret": API_SECRET}
@@ -53,12 +54,7 @@ class Desk:
 
     def __init__(self, qtbot, endpoint: str = "ws://127.0.0.1:9/v2/iat", *, tray: bool = True,  # type: ignore[no-untyped-def]
                  backend: FakeBackend | None = None, **settings: object) -> None:
-        chosen = Settings()
-        chosen.set("provider", "iflytek-iat")
-        chosen.set("iflytek-iat.endpoint", endpoint)
-        chosen.set_language("iflytek-iat", "en_us")
-        for key, value in settings.items():
-            chosen.set(key, value)
+        chosen = iat_settings(endpoint, "en_us", **settings)
         self.controller = DictationController(
             chosen, store=SettingsStore(), history=History(),
             source_factory=lambda device_id: tone_source(), credentials=lambda info: CREDENTIALS,

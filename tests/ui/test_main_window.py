@@ -6,10 +6,8 @@ the microphone an in-memory tone, the keyring a dict.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import sys
-from collections.abc import Callable
 
 import pytest
 from PySide6.QtCore import Qt
@@ -26,7 +24,9 @@ from dictation_app.session import SessionState
 from dictation_app.ui.app import open_window
 from dictation_app.ui.main_window import MainWindow
 from tests.fakes.iflytek_server import FakeIflytek, Result
+from tests.helpers.app_settings import iat_settings
 from tests.helpers.memory_keyring import UnreachableKeyring
+from tests.helpers.qt_wait import until
 from tests.helpers.tone_source import tone_source
 
 APP_ID, API_KEY, API_SECRET = "app12345", "k" * 32, "s" * 32
@@ -36,33 +36,6 @@ CORRECTED = [
     Result(["天汽"], pgs="apd", after_audio_seconds=0.2),
     Result(["今天天气很好。"], pgs="rpl", rg=(1, 2), after_audio_seconds=0.4),
 ]
-
-
-async def until(condition: Callable[[], bool], *signals, timeout: float = 10.0) -> None:  # type: ignore[no-untyped-def]
-    """Return once ``condition()`` holds, checking it whenever a signal fires."""
-    if condition():
-        return
-    done = asyncio.get_running_loop().create_future()
-
-    def check(*_: object) -> None:
-        if not done.done() and condition():
-            done.set_result(None)
-
-    for signal in signals:
-        signal.connect(check)
-    try:
-        await asyncio.wait_for(done, timeout)
-    finally:
-        for signal in signals:
-            signal.disconnect(check)
-
-
-def iat_settings(endpoint: str) -> Settings:
-    settings = Settings()
-    settings.set("provider", IAT)
-    settings.set(f"{IAT}.endpoint", endpoint)
-    settings.set_language(IAT, "zh_cn")
-    return settings
 
 
 def store_credentials(keyring, secret: str = API_SECRET) -> None:  # type: ignore[no-untyped-def]

@@ -14,7 +14,6 @@ import pytest
 
 from dictation_app.controller import DictationController, DictationFinished
 from dictation_app.core.errors import DictationError
-from dictation_app.core.settings import Settings
 from dictation_app.desktop.errors import AlreadyRunning, DeliveryError, HotkeyError
 from dictation_app.desktop.hotkey import Hotkey
 from dictation_app.desktop.single_instance import InstanceCommand, default_endpoint, send_to_running
@@ -24,6 +23,7 @@ from dictation_app.desktop.x11_focus import FocusedWindow
 from dictation_app.desktop_bridge import DesktopBridge
 from dictation_app.session import SessionState, StateChanged, TranscriptChanged
 from tests.fakes.iflytek_server import FakeIflytek, Faults, Result
+from tests.helpers.app_settings import iat_settings
 from tests.helpers.desktop_fakes import FakeBackend, FakeCues, FakeField
 from tests.helpers.tone_source import tone_source
 
@@ -38,12 +38,7 @@ class Desk:
 
     def __init__(self, endpoint: str, *, backend: FakeBackend | None = None, credentials=CREDENTIALS,  # type: ignore[no-untyped-def]
                  no_desktop: DeliveryError | None = None, **settings: object) -> None:
-        chosen = Settings()
-        chosen.set("provider", "iflytek-iat")
-        chosen.set("iflytek-iat.endpoint", endpoint)
-        chosen.set_language("iflytek-iat", "en_us")
-        for key, value in settings.items():
-            chosen.set(key, value)
+        chosen = iat_settings(endpoint, "en_us", **settings)
         self.controller = DictationController(
             chosen, source_factory=lambda device_id: tone_source(), credentials=lambda info: credentials
         )
