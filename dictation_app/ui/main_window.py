@@ -17,6 +17,7 @@ hotkey is set (saying so once); :meth:`MainWindow.quit` ends it, and
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
@@ -52,11 +53,13 @@ from dictation_app.ui.provider_picker import ProviderPicker
 from dictation_app.ui.record_button import RecordButton
 from dictation_app.ui.resources import app_icon
 from dictation_app.ui.session_bridge import SessionBridge
-from dictation_app.ui.settings_dialog import GENERAL, SettingsDialog
 from dictation_app.ui.status_line import StatusLine
 from dictation_app.ui.transcript_view import TranscriptView
 from dictation_app.ui.tray_icon import TrayIcon
 from dictation_app.ui.window_state import restore_window_state, save_window_state
+
+if TYPE_CHECKING:
+    from dictation_app.ui.settings_dialog import SettingsDialog
 
 
 class MainWindow(QMainWindow):
@@ -139,12 +142,21 @@ class MainWindow(QMainWindow):
 
     def open_settings(self, page: str | None = None) -> SettingsDialog:
         """Open the settings at ``page`` (default: the current engine's)."""
+        # Imported on first use: the window is up sooner without the dialog's
+        # pages (and the model manager behind them).
+        from dictation_app.ui.settings_dialog import SettingsDialog
+
         current = page or self.controller.provider.id
         dialog = SettingsDialog(self.controller, self, current=current, desktop=self.desktop)
         dialog.accepted.connect(self._on_settings_saved)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
+
+    def _open_diagnostics(self) -> None:
+        from dictation_app.ui.settings_dialog import GENERAL
+
+        self.open_settings(GENERAL)
 
     def bring_to_front(self) -> None:
         if self.isMinimized():
@@ -263,7 +275,7 @@ class MainWindow(QMainWindow):
         self._action(edit_menu, "&Preferences…", self.open_settings, QKeySequence("Ctrl+,"))
         help_menu = self.menuBar().addMenu("&Help")
         if self.desktop is not None:
-            self._action(help_menu, "&Diagnostics…", lambda: self.open_settings(GENERAL))
+            self._action(help_menu, "&Diagnostics…", self._open_diagnostics)
         self._action(help_menu, "&About Dictation", self._about)
 
     def _make_tray(self) -> None:
