@@ -6,16 +6,27 @@ Shown for errors (a dictation that failed or could not start) and warnings
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QStyle, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QStyle,
+    QVBoxLayout,
+    QWidget,
+)
 
 from dictation_app.core.errors import DictationError
 
 
 class ErrorBanner(QFrame):
-    """``show_error(error)`` shows ``error.message`` and ``error.hint``;
-    Dismiss hides it and emits ``dismissed``."""
+    """``show_error(error)`` shows ``error.message`` and ``error.hint``, and
+    a button for ``action`` (a label and what it does) when the fix is one
+    click away; Dismiss hides it and emits ``dismissed``."""
 
     dismissed = Signal()
 
@@ -38,6 +49,10 @@ class ErrorBanner(QFrame):
         self.hint = QLabel(self)
         self.hint.setWordWrap(True)
         self.hint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.action = QPushButton(self)
+        self.action.setAutoDefault(False)
+        self.action.clicked.connect(self._run_action)
+        self._action: Callable[[], object] | None = None
         self.dismiss = QPushButton("&Dismiss", self)
         self.dismiss.setAutoDefault(False)
         self.dismiss.clicked.connect(self.close_banner)
@@ -51,15 +66,26 @@ class ErrorBanner(QFrame):
         row.setSpacing(12)
         row.addWidget(icon)
         row.addLayout(text, 1)
+        row.addWidget(self.action, 0, Qt.AlignmentFlag.AlignTop)
         row.addWidget(self.dismiss, 0, Qt.AlignmentFlag.AlignTop)
         self.hide()
 
-    def show_error(self, error: DictationError) -> None:
+    def show_error(
+        self, error: DictationError, action: tuple[str, Callable[[], object]] | None = None
+    ) -> None:
+        self._action = action[1] if action else None
+        self.action.setText(action[0] if action else "")
+        self.action.setVisible(action is not None)
         self.message.setText(error.message)
         self.hint.setText(error.hint)
         self.hint.setVisible(bool(error.hint))
         self.setAccessibleDescription(f"{error.message} {error.hint}".strip())
         self.show()
+
+    def _run_action(self) -> None:
+        if self._action is not None:
+            self.close_banner()
+            self._action()
 
     def close_banner(self) -> None:
         self.hide()

@@ -43,6 +43,8 @@ from dictation_app.controller import DictationController, DictationFinished
 from dictation_app.core.errors import DictationError
 from dictation_app.desktop.history import History
 from dictation_app.desktop_bridge import DesktopBridge
+from dictation_app.providers.errors import ModelMissing
+from dictation_app.providers.registry import LOCAL
 from dictation_app.session import SessionState
 from dictation_app.ui.device_picker import DevicePicker, Lister, system_lister
 from dictation_app.ui.error_banner import ErrorBanner
@@ -152,6 +154,13 @@ class MainWindow(QMainWindow):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
+
+    def _on_failed(self, error: DictationError) -> None:
+        if isinstance(error, ModelMissing):
+            # The first dictation on a new machine: the fix is one download away.
+            self.banner.show_error(error, ("&Get the model…", lambda: self.open_settings(LOCAL.id)))
+        else:
+            self.banner.show_error(error)
 
     def _open_diagnostics(self) -> None:
         from dictation_app.ui.settings_dialog import GENERAL
@@ -302,7 +311,7 @@ class MainWindow(QMainWindow):
         bridge.transcript_changed.connect(self.transcript.show_text)
         bridge.state_changed.connect(self._on_state)
         bridge.level_changed.connect(self.level_meter.set_level)
-        bridge.failed.connect(self.banner.show_error)
+        bridge.failed.connect(self._on_failed)
         bridge.problem.connect(self._on_problem)
         bridge.finished.connect(self._on_finished)
         self.record_button.clicked.connect(self.on_record_clicked)

@@ -262,3 +262,19 @@ def test_tab_moves_through_the_controls_in_reading_order(qtbot):
         qtbot.keyClick(window.focusWidget(), Qt.Key.Key_Tab)
         seen.append(window.focusWidget())
     assert seen == expected
+
+
+async def test_a_missing_offline_model_offers_to_get_it(qtbot):
+    from dictation_app.ui.settings_dialog import SettingsDialog
+
+    window = make_window(qtbot, Settings())
+    qtbot.mouseClick(window.record_button, Qt.MouseButton.LeftButton)
+    await until(lambda: window.banner.isVisible(), window.bridge.failed)
+    assert "not installed" in window.banner.message.text()
+    assert "models download" in window.banner.hint.text()
+    assert window.banner.action.isVisible()
+    qtbot.mouseClick(window.banner.action, Qt.MouseButton.LeftButton)
+    [dialog] = window.findChildren(SettingsDialog)
+    assert dialog.sections.currentItem().text() == "Offline (on this computer)"
+    assert not window.banner.isVisible()
+    dialog.reject()
