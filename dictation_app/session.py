@@ -298,9 +298,7 @@ class DictationSession:
                 SessionState.CONNECTING,
                 SessionState.RECONNECTING,
             ):
-                self._set_state(
-                    SessionState.FINISHING if run.queue.closed and self._pump_done else SessionState.LISTENING
-                )
+                self._set_state(SessionState.FINISHING if self._pump_done else SessionState.LISTENING)
             return
         run.note_result()
         if self.transcript.apply(event, run.key, run.offset):

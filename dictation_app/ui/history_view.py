@@ -5,12 +5,19 @@ from __future__ import annotations
 import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QModelIndex,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -25,8 +32,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dictation_app.desktop.history import DictationRecord, DictationStatus, History, HistoryError
+from dictation_app.desktop.history import (
+    DictationRecord,
+    DictationStatus,
+    History,
+    HistoryError,
+)
 from dictation_app.providers import registry
+from dictation_app.ui.save_dialog import ask_save_path
 from dictation_app.ui.status_line import format_elapsed
 
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -187,15 +200,9 @@ class HistoryView(QWidget):
         chosen = self.selected_id()
         if chosen is None:
             return
-        path, selected = QFileDialog.getSaveFileName(
-            self, "Export dictation", str(Path.home() / "dictation.txt"), ";;".join(EXPORT_FILTERS.values())
-        )
-        if path:
-            kind = Path(path).suffix.lstrip(".").lower()
-            if kind not in EXPORT_FILTERS:
-                kind = next(k for k, f in EXPORT_FILTERS.items() if f == selected)
-                path += "." + kind
-            self.export(chosen, Path(path), kind)
+        answer = ask_save_path(self, "Export dictation", "dictation.txt", EXPORT_FILTERS)
+        if answer is not None:
+            self.export(chosen, *answer)
 
     def export(self, dictation_id: int, path: Path, kind: str) -> None:
         assert self.history is not None

@@ -16,9 +16,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, Signal
-from PySide6.QtGui import QColor, QGuiApplication, QPalette, QTextCharFormat, QTextCursor
+from PySide6.QtGui import (
+    QColor,
+    QGuiApplication,
+    QPalette,
+    QTextCharFormat,
+    QTextCursor,
+)
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
@@ -29,7 +34,13 @@ from PySide6.QtWidgets import (
 
 from dictation_app.controller import DictationFinished
 from dictation_app.core.text import needs_space
-from dictation_app.desktop.history import Dictated, HistoryError, SegmentRecord, write_export
+from dictation_app.desktop.history import (
+    Dictated,
+    HistoryError,
+    SegmentRecord,
+    write_export,
+)
+from dictation_app.ui.save_dialog import ask_save_path
 
 FILTERS = {
     "txt": "Plain text (*.txt)",
@@ -155,15 +166,9 @@ class TranscriptView(QWidget):
             self.dictations.clear()
 
     def ask_save(self) -> None:
-        path, chosen = QFileDialog.getSaveFileName(
-            self, "Save transcript", str(Path.home() / "transcript.txt"), ";;".join(FILTERS.values())
-        )
-        if path:
-            kind = Path(path).suffix.lstrip(".").lower()
-            if kind not in FILTERS:
-                kind = next(k for k, f in FILTERS.items() if f == chosen)
-                path += "." + kind
-            self.save_to(Path(path), kind)
+        answer = ask_save_path(self, "Save transcript", "transcript.txt", FILTERS)
+        if answer is not None:
+            self.save_to(*answer)
 
     def save_to(self, path: Path, kind: str) -> None:
         """Write the transcript as ``kind`` (txt, srt, json); reports failure
