@@ -69,8 +69,11 @@ class Run:
         else:
             start = _committed_frames(transcript, self)
             transcript.drop_volatile(self.key)
-        follower = Run(self.index, self.offset + start * FRAME_SECONDS, attempt=self.attempt + 1)
-        for frame in self.frames[start:]:
+        replay = self.frames[start:]
+        # Room for the whole replay as well as the usual pre-roll behind it.
+        queue = FrameQueue(self.queue.capacity + len(replay))
+        follower = Run(self.index, self.offset + start * FRAME_SECONDS, queue, self.attempt + 1)
+        for frame in replay:
             follower.frames.append(frame)
             follower.queue.put_nowait(frame)
         if self.queue.closed:
